@@ -1,0 +1,74 @@
+/* namespaces: isolation of config-linux.md. Creating and joining
+ * namespaces, the container's rootfs and mounts, devices, hostname,
+ * sysctl and the loopback interface. Most of this runs in the container's
+ * init process, before it execs the user program. */
+#ifndef BERTH_NAMESPACES_H
+#define BERTH_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../spec/spec.h"
+#include "../util/util.h"
+
+/* ---- creating and joining ----------------------------------------------- */
+
+/* The clone flag of a namespace type (CLONE_NEWPID, ...). */
+int ns_clone_flag(enum oci_ns_type type);
+
+/* What the parent computes before clone: the flags for the namespaces to
+ * create and open fds of those to join (checked to be of the right type). */
+struct ns_plan {
+    int clone_flags;         /* namespaces created by clone itself */
+    bool new_cgroup_ns;      /* unshared by the child once it is in its cgroup */
+    bool new_time_ns;        /* created by the parent before clone (offsets) */
+    int join_fds[NS_TYPES];  /* -1, or an fd to setns into */
+};
+int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *err);
+void ns_plan_close(struct ns_plan *plan);
+
+/* Parent side, around clone: namespaces that only affect children (pid,
+ * time) are entered here and left again by ns_restore_for_children. */
+struct ns_saved {
+    int pid_fd;
+    int time_fd;
+};
+int ns_enter_for_children(const struct ns_plan *plan, const struct oci_linux *linux_config, struct ns_saved *saved,
+                          err_t *err);
+int ns_restore_for_children(struct ns_saved *saved, err_t *err);
+
+/* Child side, right after clone: joins the namespaces given by path (the
+ * user namespace first). */
+int ns_join(const struct ns_plan *plan, err_t *err);
+
+/* ---- rootfs ---------------------------------------------------------------- */
+
+struct rootfs_opts {
+    const struct oci_config *config;
+    const char *bundle; /* absolute */
+    const char *rootfs; /* absolute */
+    bool no_pivot;
+    /* Container-relative cgroup paths of this process, per v1 controller,
+     * read before a cgroup namespace was made ("" when unknown). */
+    const char *self_cgroup;
+};
+
+/* Mounts everything in the container's new mount namespace and makes the
+ * rootfs the process's root: propagation, the rootfs bind, every mount of
+ * config.json in order, devices and /dev links, then pivot_root (or
+ * MS_MOVE + chroot with no_pivot). */
+int rootfs_setup(const struct rootfs_opts *opts, err_t *err);
+/* After pivot and sysctl: masked paths, readonly paths, root.readonly and
+ * the final rootfs propagation. */
+int rootfs_finish(const struct oci_config *config, err_t *err);
+
+/* ---- the rest of the container's environment --------------------------- */
+
+int uts_apply(const struct oci_config *config, err_t *err);
+/* Before anything is created: refuses sysctls that are not namespaced. */
+int sysctl_check(const struct oci_config *config, err_t *err);
+int sysctl_apply(const struct oci_config *config, err_t *err);
+/* Brings `lo` up in the current network namespace, over netlink. */
+int net_loopback_up(err_t *err);
+
+#endif

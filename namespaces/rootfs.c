@@ -1,0 +1,178 @@
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* rootfsPropagation as runc maps it; "" (unset) makes every mount a slave
+ * so that nothing the container mounts reaches the host. */
+static unsigned long propagation_flags(const char *name)
+{
+    static const struct {
+        const char *name;
+        unsigned long flags;
+    } table[] = {
+        {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+        {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+        {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+        {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    };
+    for (size_t i = 0; name && i < ARRAY_SIZE(table); i++)
+        if (strcmp(name, table[i].name) == 0)
+            return table[i].flags;
+    return 0;
+}
+
+static const char *rootfs_propagation(const struct oci_config *config)
+{
+    return config->linux_config ? config->linux_config->rootfs_propagation : NULL;
+}
+
+/* pivot_root needs the new root's parent mount not to be shared. */
+static int make_parent_mount_private(const char *rootfs, err_t *err)
+{
+    cleanup_free char *dir = xstrdup(rootfs);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (slash == dir) {
+            dir[1] = '\0';
+        } else if (slash) {
+            *slash = '\0';
+        }
+        if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) == 0)
+            return 0;
+        if (errno != EINVAL || strcmp(dir, "/") == 0)
+            return make_err(err, errno, "make the parent mount of %s private", rootfs);
+    }
+}
+
+static int pivot(int rootfd, const char *rootfs, bool no_pivot, err_t *err)
+{
+    if (fchdir(rootfd) < 0)
+        return make_err(err, errno, "chdir to the rootfs");
+    if (no_pivot) {
+        if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+            return make_err(err, errno, "move the rootfs to /");
+        if (chroot(".") < 0)
+            return make_err(err, errno, "chroot");
+    } else {
+        /* pivot_root(".", ".") stacks the old root on top of the new one;
+         * made a slave first so unmounting it never reaches the host. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+            return make_err(err, errno, "pivot_root");
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+            return make_err(err, errno, "make the old root a slave");
+        if (umount2(".", MNT_DETACH) < 0)
+            return make_err(err, errno, "unmount the old root");
+    }
+    if (chdir("/") < 0)
+        return make_err(err, errno, "chdir /");
+    return 0;
+}
+
+int rootfs_setup(const struct rootfs_opts *opts, err_t *err)
+{
+    const struct oci_config *config = opts->config;
+    unsigned long propagation = propagation_flags(rootfs_propagation(config));
+    if (mount(NULL, "/", NULL, propagation ? propagation : MS_SLAVE | MS_REC, NULL) < 0)
+        return make_err(err, errno, "set the propagation of /");
+    if ((propagation & MS_SHARED) && make_parent_mount_private(opts->rootfs, err) < 0)
+        return -1;
+    if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return make_err(err, errno, "bind the rootfs %s", opts->rootfs);
+    cleanup_close int rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return make_err(err, errno, "open the rootfs %s", opts->rootfs);
+
+    for (size_t i = 0; i < config->mounts_len; i++)
+        if (mount_config_entry(rootfd, opts, i, err) < 0)
+            return -1;
+    if (devices_create(rootfd, config, err) < 0 || devices_links(rootfd, err) < 0)
+        return -1;
+    return pivot(rootfd, opts->rootfs, opts->no_pivot, err);
+}
+
+/* The verified /dev/null of the container: a char device 1:3, opened by
+ * fd so a planted symlink or file cannot stand in for it (CVE-2025-31133). */
+static int open_dev_null(int rootfd, err_t *err)
+{
+    cleanup_close int fd = root_open(rootfd, "/dev/null", O_PATH | O_NOFOLLOW, err);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return make_err(err, errno, "stat /dev/null");
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+        return make_err(err, EPERM, "/dev/null is not the null device");
+    return steal_fd(&fd);
+}
+
+static int mask_path(int rootfd, int *dev_null, const char *path, err_t *err)
+{
+    cleanup_err err_t missing = NULL;
+    cleanup_close int target = root_open(rootfd, path, O_PATH | O_NOFOLLOW, &missing);
+    if (target < 0)
+        return missing->errnum == ENOENT ? 0 : (*err = steal_ptr(&missing), -1);
+    struct stat st;
+    if (fstat(target, &st) < 0)
+        return make_err(err, errno, "stat %s", path);
+    cleanup_close int mntfd = -1;
+    if (S_ISDIR(st.st_mode)) {
+        struct mount_plan ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+        mntfd = mount_make_fs("tmpfs", "tmpfs", &ro, err);
+    } else {
+        if (*dev_null < 0 && (*dev_null = open_dev_null(rootfd, err)) < 0)
+            return -1;
+        mntfd = open_tree(*dev_null, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (mntfd < 0)
+            return make_err(err, errno, "bind /dev/null");
+    }
+    if (mntfd < 0)
+        return -1;
+    return mount_attach(mntfd, target, err);
+}
+
+static int readonly_path(int rootfd, const char *path, err_t *err)
+{
+    cleanup_err err_t missing = NULL;
+    cleanup_close int target = root_open(rootfd, path, O_PATH | O_NOFOLLOW, &missing);
+    if (target < 0)
+        return missing->errnum == ENOENT ? 0 : (*err = steal_ptr(&missing), -1);
+    cleanup_close int mntfd = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (mntfd < 0)
+        return make_err(err, errno, "bind %s", path);
+    struct mount_plan ro = {.rec_attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_set_attrs(mntfd, &ro, err) < 0)
+        return -1;
+    return mount_attach(mntfd, target, err);
+}
+
+int rootfs_finish(const struct oci_config *config, err_t *err)
+{
+    const struct oci_linux *l = config->linux_config;
+    cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dev_null = -1;
+    if (rootfd < 0)
+        return make_err(err, errno, "open /");
+    for (size_t i = 0; l && i < l->masked_paths_len; i++)
+        if (mask_path(rootfd, &dev_null, l->masked_paths[i], err) < 0)
+            return wrap_err(err, "linux.maskedPaths[%zu]: mask %s", i, l->masked_paths[i]);
+    for (size_t i = 0; l && i < l->readonly_paths_len; i++)
+        if (readonly_path(rootfd, l->readonly_paths[i], err) < 0)
+            return wrap_err(err, "linux.readonlyPaths[%zu]: make %s read-only", i, l->readonly_paths[i]);
+    if (config->root->readonly) {
+        struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+        if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
+            return make_err(err, errno, "root.readonly: remount / read-only");
+    }
+    unsigned long propagation = propagation_flags(rootfs_propagation(config));
+    if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)
+        return make_err(err, errno, "linux.rootfsPropagation: set the propagation of /");
+    return 0;
+}

@@ -1,0 +1,45 @@
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* From the command line to a launch: ID, bundle, config and rootfs are
+ * checked before anything touches the disk; the state dir comes last. */
+int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err)
+{
+    memset(l, 0, sizeof(*l));
+    l->ctx = ctx;
+    l->opts = opts;
+    l->dir.fd = l->exec_fifo = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
+    for (int t = 0; t < NS_TYPES; t++)
+        l->ns.join_fds[t] = -1;
+    if (container_id_check(opts->id, err) < 0)
+        return -1;
+    l->bundle = path_absolute(opts->bundle && *opts->bundle ? opts->bundle : ".");
+    if (l->bundle == NULL)
+        return make_err(err, errno, "bundle: resolve the current directory");
+    if (spec_load_config(l->bundle, &l->config, NULL, NULL, err) < 0)
+        return -1;
+    if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0)
+        return -1;
+    l->rootfs = path_join(l->bundle, l->config->root->path);
+    struct stat st;
+    int errnum = stat(l->rootfs, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (errnum) {
+        make_err(err, errnum, "config.json: root.path: rootfs %s", l->rootfs);
+        (*err)->json_path = xstrdup("root.path");
+        return -1;
+    }
+    return store_create(ctx, opts->id, &l->dir, err);
+}
+
+int container_create(const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err)
+{
+    struct launch l;
+    int ret = launch_prepare(&l, ctx, opts, err);
+    if (ret == 0 && (ret = launch_container(&l, false, err)) < 0)
+        launch_destroy(&l);
+    launch_free(&l);
+    return ret;
+}

@@ -1,0 +1,112 @@
+/* The container's init: the cloned child of berth, from clone to exec. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool has_cgroup_mount(const struct oci_config *config)
+{
+    for (size_t i = 0; i < config->mounts_len; i++)
+        if (config->mounts[i].type && strcmp(config->mounts[i].type, "cgroup") == 0)
+            return true;
+    return false;
+}
+
+static void exit_on_signal(int sig)
+{
+    _exit(128 + sig);
+}
+
+/* Blocks until `start` writes to the exec fifo. As pid 1 of its own pid
+ * namespace the process would ignore `kill` with a default disposition
+ * while it waits: terminating signals end it instead. */
+static int wait_for_start(int fifo, err_t *err)
+{
+    static const int terminating[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
+    struct sigaction sa = {.sa_handler = exit_on_signal};
+    for (size_t i = 0; i < ARRAY_SIZE(terminating); i++)
+        sigaction(terminating[i], &sa, NULL);
+    char byte;
+    ssize_t n;
+    do
+        n = read(fifo, &byte, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        return make_err(err, n < 0 ? errno : EPIPE, "wait for start");
+    close(fifo);
+    return 0;
+}
+
+static int setup_environment(struct launch *l, err_t *err)
+{
+    struct oci_config *config = l->config;
+    cleanup_free char *self_cgroup = NULL;
+    if (has_cgroup_mount(config) && read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &self_cgroup, NULL, err) < 0)
+        return -1;
+    if (l->ns.new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
+        return make_err(err, errno, "create cgroup namespace");
+    if ((l->ns.clone_flags & CLONE_NEWNET) && net_loopback_up(err) < 0)
+        return -1;
+    struct rootfs_opts rootfs = {
+        .config = config,
+        .bundle = l->bundle,
+        .rootfs = l->rootfs,
+        .no_pivot = l->opts->no_pivot,
+        .self_cgroup = self_cgroup,
+    };
+    if (rootfs_setup(&rootfs, err) < 0 || uts_apply(config, err) < 0 || sysctl_apply(config, err) < 0)
+        return -1;
+    if (mkdir_p(config->process->cwd, 0755, err) < 0)
+        return wrap_err(err, "process.cwd");
+    return rootfs_finish(config, err);
+}
+
+static int init_container(struct launch *l, err_t *err)
+{
+    struct oci_config *config = l->config;
+    cleanup_free char *executable = NULL;
+    char start_now = 0;
+
+    if (sync_expect(l->child_sync_fd, SYNC_GO, NULL, 0, err) < 0)
+        return -1;
+    if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
+        return -1;
+    mode_t inherited_umask = umask(0);
+    if (setup_environment(l, err) < 0)
+        return -1;
+    umask(config->process->user.has_umask ? config->process->user.umask : inherited_umask);
+    process_set_home(config->process);
+    if (process_apply_user(config, l->opts->id, !l->opts->no_new_keyring, err) < 0 ||
+        process_verify_cwd(config->process, err) < 0 || process_find_executable(config->process, &executable, err) < 0)
+        return -1;
+
+    if (sync_send(l->child_sync_fd, SYNC_READY, NULL, 0, err) < 0 ||
+        sync_expect(l->child_sync_fd, SYNC_ACK, &start_now, 1, err) < 0)
+        return -1;
+    if (!start_now && wait_for_start(l->exec_fifo, err) < 0)
+        return -1;
+    return process_exec(config->process, executable, l->opts->preserve_fds, err);
+}
+
+_Noreturn void init_main(struct launch *l)
+{
+    err_t err = NULL;
+    /* The container's lock and the parent's end of the socket belong to
+     * the parent: holding copies would keep the lock held. */
+    cleanup_closep(&l->sync_fd);
+    cleanup_closep(&l->dir.fd);
+    init_container(l, &err);
+    /* After `start`, nobody listens on the socket any more: stderr is the
+     * only place left to say why exec failed. */
+    if (sync_send_error(l->child_sync_fd, err) < 0) {
+        cleanup_free char *text = err_text(err);
+        dprintf(STDERR_FILENO, "berth: %s\n", text);
+    }
+    _exit(err && (err->errnum == ENOENT) ? 127 : err && err->errnum == EACCES ? 126 : 1);
+}

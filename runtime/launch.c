@@ -1,0 +1,193 @@
+/* The parent side of create: from a loaded config to a container process
+ * waiting before its exec, with the state recorded. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One clone with every namespace flag; the child continues on a copy of
+ * this stack, like fork. */
+static pid_t clone_container(int flags, int cgroup_fd, int *pidfd)
+{
+    struct clone_args args = {
+        .flags = (uint64_t) flags | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+        .pidfd = (uint64_t) (uintptr_t) pidfd,
+        .exit_signal = SIGCHLD,
+        .cgroup = cgroup_fd >= 0 ? (uint64_t) cgroup_fd : 0,
+    };
+    return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static char *now_rfc3339(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    char buf[64];
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ts.tv_nsec);
+    return xstrdup(buf);
+}
+
+static void copy_map(struct oci_map *to, const struct oci_map *from)
+{
+    to->len = from->len;
+    to->entries = xzalloc(from->len * sizeof(*to->entries));
+    for (size_t i = 0; i < from->len; i++) {
+        to->entries[i].key = xstrdup(from->entries[i].key);
+        to->entries[i].value = xstrdup(from->entries[i].value);
+    }
+}
+
+static int record_state(struct launch *l, err_t *err)
+{
+    struct container_state *s = l->state = xzalloc(sizeof(*s));
+    char st;
+    s->id = xstrdup(l->opts->id);
+    s->pid = l->pid;
+    if (proc_stat(l->pid, &s->start_time, &st) < 0)
+        return make_err(err, errno, "read the start time of the container process");
+    s->bundle = xstrdup(l->bundle);
+    s->rootfs = xstrdup(l->rootfs);
+    s->created = now_rfc3339();
+    s->owner = getuid();
+    s->cgroup_path = l->cgroup ? cgroup_describe(l->cgroup) : xstrdup("");
+    s->own_pid_ns = (l->ns.clone_flags & CLONE_NEWPID) != 0;
+    copy_map(&s->annotations, &l->config->annotations);
+    if (store_write_state(&l->dir, s, err) < 0)
+        return -1;
+    if (l->opts->pid_file) {
+        char pid[16];
+        int n = snprintf(pid, sizeof(pid), "%d", l->pid);
+        if (write_file_atomic_at(AT_FDCWD, l->opts->pid_file, pid, (size_t) n, 0644, err) < 0)
+            return wrap_err(err, "pid file");
+    }
+    return 0;
+}
+
+static int make_exec_fifo(struct launch *l, err_t *err)
+{
+    if (mkfifoat(l->dir.fd, EXEC_FIFO, 0600) < 0)
+        return make_err(err, errno, "create the exec fifo");
+    /* O_RDWR opens a fifo without waiting for a writer; the child keeps it
+     * and blocks reading until `start` writes. */
+    l->exec_fifo = openat(l->dir.fd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
+    if (l->exec_fifo < 0)
+        return make_err(err, errno, "open the exec fifo");
+    return 0;
+}
+
+static int spawn(struct launch *l, err_t *err)
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+        return make_err(err, errno, "socketpair");
+    l->sync_fd = fds[0];
+    l->child_sync_fd = fds[1];
+
+    struct ns_saved saved;
+    fflush(NULL); /* nothing buffered may be written twice */
+    if (ns_enter_for_children(&l->ns, l->config->linux_config, &saved, err) < 0) {
+        cleanup_err err_t ignored = NULL;
+        ns_restore_for_children(&saved, &ignored);
+        return -1;
+    }
+    int cgroup_fd = l->cgroup ? cgroup_v2_dirfd(l->cgroup) : -1;
+    l->pid = clone_container(l->ns.clone_flags, cgroup_fd, &l->pidfd);
+    if (l->pid == 0)
+        init_main(l);
+    int clone_errno = errno;
+    if (ns_restore_for_children(&saved, err) < 0)
+        return -1;
+    if (l->pid < 0)
+        return make_err(err, clone_errno, "clone the container process");
+    cleanup_closep(&l->child_sync_fd);
+    if (l->cgroup && cgroup_fd < 0 && cgroup_enter(l->cgroup, l->pid, err) < 0)
+        return -1;
+    return 0;
+}
+
+int launch_container(struct launch *l, bool start_now, err_t *err)
+{
+    l->exec_fifo = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
+    l->pid = -1;
+    if (ns_plan_make(l->config, &l->ns, err) < 0)
+        return -1;
+    struct cgroup_create_opts cg = {
+        .id = l->opts->id,
+        .cgroups_path = l->config->linux_config ? l->config->linux_config->cgroups_path : NULL,
+        .systemd = l->ctx->systemd_cgroup,
+        .resources = l->config->linux_config ? l->config->linux_config->resources : NULL,
+    };
+    if (cgroup_create(&cg, &l->cgroup, err) < 0)
+        return -1;
+    if (!start_now && make_exec_fifo(l, err) < 0)
+        return -1;
+    if (spawn(l, err) < 0)
+        return -1;
+
+    char go_on = start_now;
+    if (sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 || sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+        return -1;
+    if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
+        return -1;
+    cleanup_closep(&l->exec_fifo);
+    if (start_now)
+        return sync_wait_exec(l->sync_fd, err);
+    return 0;
+}
+
+void launch_destroy(struct launch *l)
+{
+    err_t ignored = NULL;
+    if (l->pid > 0) {
+        if (l->pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+        else
+            kill(l->pid, SIGKILL);
+        while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        l->pid = -1;
+    }
+    if (l->cgroup) {
+        cgroup_signal_all(l->cgroup, SIGKILL, &ignored);
+        free_err(&ignored);
+        if (cgroup_destroy(l->cgroup, &ignored) < 0)
+            log_warn("remove cgroup: %s", ignored->msg);
+        free_err(&ignored);
+    }
+    if (l->opts->pid_file && l->state)
+        unlink(l->opts->pid_file);
+    if (l->dir.fd >= 0 && store_remove(&l->dir, &ignored) < 0)
+        log_warn("%s", ignored->msg);
+    free_err(&ignored);
+}
+
+void launch_free(struct launch *l)
+{
+    cleanup_closep(&l->exec_fifo);
+    cleanup_closep(&l->sync_fd);
+    cleanup_closep(&l->child_sync_fd);
+    cleanup_closep(&l->pidfd);
+    ns_plan_close(&l->ns);
+    if (l->cgroup)
+        cgroup_free(l->cgroup);
+    spec_free_state(l->state);
+    spec_free_config(l->config);
+    free(l->bundle);
+    free(l->rootfs);
+    store_close(&l->dir);
+    memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,75 @@
+/* run: create + start + wait, relaying signals to the container. */
+#include "internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int exit_status_of(int wstatus)
+{
+    if (WIFEXITED(wstatus))
+        return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus))
+        return 128 + WTERMSIG(wstatus);
+    return 255;
+}
+
+/* Until the container's init exits: every signal berth gets goes to it. */
+static int wait_container(struct launch *l, int sigfd, int *exit_status, err_t *err)
+{
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t n = read(sigfd, &si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != sizeof(si))
+            return make_err(err, errno, "read signals");
+        if (si.ssi_signo != SIGCHLD) {
+            syscall(SYS_pidfd_send_signal, l->pidfd, si.ssi_signo, NULL, 0);
+            continue;
+        }
+        int wstatus;
+        pid_t pid;
+        while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+            if (pid == l->pid) {
+                *exit_status = exit_status_of(wstatus);
+                l->pid = -1;
+                return 0;
+            }
+        }
+    }
+}
+
+int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, int *exit_status, err_t *err)
+{
+    struct launch l;
+    sigset_t all, previous;
+    sigfillset(&all);
+    *exit_status = 0;
+    if (launch_prepare(&l, ctx, opts, err) < 0) {
+        launch_free(&l);
+        return -1;
+    }
+    /* Blocked before clone so that nothing is lost; the child unblocks
+     * everything before exec. */
+    sigprocmask(SIG_BLOCK, &all, &previous);
+    cleanup_close int sigfd = opts->detach ? -1 : signalfd(-1, &all, SFD_CLOEXEC);
+    int ret = sigfd < 0 && !opts->detach ? make_err(err, errno, "signalfd") : launch_container(&l, true, err);
+    if (ret < 0) {
+        launch_destroy(&l);
+    } else if (!opts->detach) {
+        /* Others may look at or kill the container while it runs. */
+        flock(l.dir.fd, LOCK_UN);
+        ret = wait_container(&l, sigfd, exit_status, err);
+        flock(l.dir.fd, LOCK_EX);
+        if (ret == 0 && store_exists(ctx, opts->id))
+            ret = container_destroy(&l.dir, l.state, err);
+    }
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    launch_free(&l);
+    return ret;
+}

@@ -1,0 +1,65 @@
+/* runtime: the container lifecycle of runtime.md (create, start, run,
+ * state, kill, delete, list), the process launch and the init sequence.
+ * This is what cmd/ calls; it never prints. */
+#ifndef BERTH_RUNTIME_H
+#define BERTH_RUNTIME_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../util/util.h"
+
+#define DEFAULT_STATE_ROOT "/run/berth"
+
+/* Global options, shared by every command. */
+struct runtime_ctx {
+    const char *root; /* state root, e.g. /run/berth */
+    bool systemd_cgroup;
+};
+
+struct create_opts {
+    const char *id;
+    const char *bundle; /* NULL: the current directory */
+    const char *pid_file;
+    const char *console_socket;
+    int preserve_fds;
+    bool no_pivot;
+    bool no_new_keyring;
+    bool detach; /* run only */
+};
+
+/* Every ID is checked before anything touches the disk. */
+int container_id_check(const char *id, err_t *err);
+
+int container_create(const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err);
+int container_start(const struct runtime_ctx *ctx, const char *id, err_t *err);
+/* create + start + wait. *exit_status: the container's exit code, or
+ * 128 + signal. With opts->detach it returns once the process runs. */
+int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, int *exit_status, err_t *err);
+/* The OCI state JSON (plus runc's rootfs, created, owner). */
+int container_state_json(const struct runtime_ctx *ctx, const char *id, char **json, err_t *err);
+int container_kill(const struct runtime_ctx *ctx, const char *id, int signal, bool all, err_t *err);
+int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, err_t *err);
+
+struct container_summary {
+    char *id;
+    int pid; /* 0 when stopped */
+    const char *status;
+    char *bundle;
+    char *created;
+    char *owner;
+    char *state_json; /* the same document `state` prints */
+};
+int container_list(const struct runtime_ctx *ctx, struct container_summary **list, size_t *len, err_t *err);
+void container_list_free(struct container_summary *list, size_t len);
+
+/* "KILL", "SIGKILL", "9" → SIGKILL. */
+int signal_parse(const char *name, int *signal, err_t *err);
+
+/* The features document of features.md: only what berth really does. */
+const char *runtime_features_json(void);
+
+/* `berth spec`: the default config.json, as runc writes it. */
+char *runtime_default_spec(bool rootless);
+
+#endif

@@ -1,0 +1,97 @@
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+/* Messages over a SOCK_SEQPACKET socketpair: one header + payload per
+ * message, boundaries kept by the socket. */
+struct sync_header {
+    uint32_t type;
+    int32_t errnum;
+};
+
+#define SYNC_MAX_PAYLOAD 8192
+
+static const char *const sync_names[] = {"", "go", "ready", "ack", "error"};
+
+static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data, size_t len, err_t *err)
+{
+    struct sync_header h = {.type = type, .errnum = errnum};
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *) data, len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+    ssize_t n;
+    do
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return make_err(err, errno, "send %s to the container process", sync_names[type]);
+    return 0;
+}
+
+int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *err)
+{
+    return sync_sendv(fd, type, 0, data, len, err);
+}
+
+int sync_send_error(int fd, const err_t error)
+{
+    char buf[SYNC_MAX_PAYLOAD];
+    const char *path = error && error->json_path ? error->json_path : "";
+    const char *msg = error ? error->msg : "unknown error";
+    int n = snprintf(buf, sizeof(buf), "%s%c%s", path, '\0', msg);
+    size_t len = n < 0 ? 0 : (size_t) n >= sizeof(buf) ? sizeof(buf) - 1 : (size_t) n;
+    err_t ignored = NULL;
+    int r = sync_sendv(fd, SYNC_ERROR, error ? error->errnum : 0, buf, len, &ignored);
+    free_err(&ignored);
+    return r;
+}
+
+ssize_t sync_expect(int fd, enum sync_type type, void *data, size_t cap, err_t *err)
+{
+    char buf[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD + 1];
+    ssize_t n;
+    do
+        n = recv(fd, buf, sizeof(buf) - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return make_err(err, errno, "wait for %s from the container process", sync_names[type]);
+    if (n == 0)
+        return make_err(err, 0, "the container process exited before %s", sync_names[type]);
+    if ((size_t) n < sizeof(struct sync_header))
+        return make_err(err, EPROTO, "short message from the container process");
+    struct sync_header h;
+    memcpy(&h, buf, sizeof(h));
+    size_t len = (size_t) n - sizeof(h);
+    char *payload = buf + sizeof(h);
+    if (h.type == SYNC_ERROR) {
+        payload[len] = '\0';
+        size_t path_len = strlen(payload);
+        const char *msg = path_len < len ? payload + path_len + 1 : "unknown error";
+        make_err(err, h.errnum, "%s", msg);
+        if (path_len)
+            (*err)->json_path = xstrdup(payload);
+        return -1;
+    }
+    if (h.type != (uint32_t) type)
+        return make_err(err, EPROTO, "expected %s from the container process, got message %u", sync_names[type], h.type);
+    if (len > cap)
+        return make_err(err, EPROTO, "oversized %s message", sync_names[type]);
+    memcpy(data, payload, len);
+    return (ssize_t) len;
+}
+
+int sync_wait_exec(int fd, err_t *err)
+{
+    char buf[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD + 1];
+    ssize_t n;
+    do
+        n = recv(fd, buf, sizeof(buf) - 1, MSG_PEEK);
+    while (n < 0 && errno == EINTR);
+    if (n == 0)
+        return 0; /* the child's end closed on exec */
+    if (n < 0)
+        return make_err(err, errno, "wait for the container process to exec");
+    return sync_expect(fd, SYNC_ERROR, NULL, 0, err) < 0 ? -1 : make_err(err, EPROTO, "unexpected message");
+}

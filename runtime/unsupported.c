@@ -1,0 +1,86 @@
+/* Settings of runtime-spec 1.3 that berth knows but cannot apply, yet or on
+ * this host: each is an error naming it, never silently ignored (unlike
+ * runc 1.1 and crun 1.8 for several of them). */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool lsm_enabled(const char *name)
+{
+    if (strcmp(name, "apparmor") == 0) {
+        char buf[4] = "";
+        FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+        if (f) {
+            (void) !fgets(buf, sizeof(buf), f);
+            fclose(f);
+        }
+        return buf[0] == 'Y';
+    }
+    return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+static int check_lsm(const char *value, const char *json_path, const char *lsm, const char *lsm_name, err_t *err)
+{
+    if (value == NULL || *value == '\0')
+        return 0;
+    if (!lsm_enabled(lsm))
+        return config_err(err, json_path, "%s is not enabled on this host", lsm_name);
+    return config_err(err, json_path, "%s labels are not supported by berth yet", lsm_name);
+}
+
+static int check_namespaces(const struct oci_linux *l, err_t *err)
+{
+    char path[64];
+    bool new_mount = false;
+    for (size_t i = 0; l && i < l->namespaces_len; i++) {
+        snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
+        if (l->namespaces[i].type == NS_USER)
+            return config_err(err, path, "user namespaces are not supported yet");
+        if (l->namespaces[i].type == NS_MOUNT && l->namespaces[i].path)
+            return config_err(err, path, "joining an existing mount namespace is not supported");
+        new_mount |= l->namespaces[i].type == NS_MOUNT;
+    }
+    /* Without one, the container's mounts and pivot_root would be the host's. */
+    if (!new_mount)
+        return config_err(err, "linux.namespaces", "a new mount namespace is required");
+    if (l->uid_mappings_len || l->gid_mappings_len)
+        return config_err(err, l->uid_mappings_len ? "linux.uidMappings" : "linux.gidMappings",
+                          "ID mappings need user namespaces, not supported yet");
+    return 0;
+}
+
+int check_supported(const struct oci_config *config, err_t *err)
+{
+    const struct oci_process *p = config->process;
+    const struct oci_linux *l = config->linux_config;
+    char path[64];
+    if (check_namespaces(l, err) < 0)
+        return -1;
+    for (size_t i = 0; i < config->mounts_len; i++) {
+        snprintf(path, sizeof(path), "mounts[%zu].uidMappings", i);
+        if (config->mounts[i].uid_mappings_len || config->mounts[i].gid_mappings_len)
+            return config_err(err, path, "idmapped mounts are not supported yet");
+    }
+    if (p->terminal)
+        return config_err(err, "process.terminal", "terminals are not supported yet: set it to false");
+    for (int k = 0; k < HOOK_KINDS; k++) {
+        snprintf(path, sizeof(path), "hooks.%s", oci_hook_names[k]);
+        if (config->hooks[k].len)
+            return config_err(err, path, "hooks are not supported yet");
+    }
+    if (check_lsm(p->apparmor_profile, "process.apparmorProfile", "apparmor", "AppArmor", err) < 0 ||
+        check_lsm(p->selinux_label, "process.selinuxLabel", "selinux", "SELinux", err) < 0 ||
+        check_lsm(l->mount_label, "linux.mountLabel", "selinux", "SELinux", err) < 0)
+        return -1;
+    if (l->seccomp)
+        return config_err(err, "linux.seccomp", "seccomp is not supported yet");
+    if (l->intel_rdt)
+        return config_err(err, "linux.intelRdt", access("/sys/fs/resctrl/tasks", F_OK) == 0
+                                                     ? "Intel RDT is not supported by berth yet"
+                                                     : "no resctrl filesystem is mounted on this host");
+    if (l->net_devices_len)
+        return config_err(err, "linux.netDevices", "moving network devices is not supported yet");
+    return 0;
+}

@@ -1,0 +1,158 @@
+/* checker: runs inside test containers and prints what the process sees,
+ * one fact per command, so bats tests can assert exact values.
+ *   checker id | cwd | umask | nnp | fds | oom | hostname | domainname
+ *   checker rlimit NAME | caps | env NAME | personality | sched | ioprio
+ *   checker write PATH | read PATH | mkdir PATH | mount | stat PATH
+ *   checker exit N | sleep SECONDS | timens */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fail(const char *what)
+{
+    printf("%s: %s\n", what, strerror(errno));
+    return 1;
+}
+
+static int rlimit_of(const char *name)
+{
+    static const struct { const char *name; int resource; } table[] = {
+        {"CORE", RLIMIT_CORE}, {"CPU", RLIMIT_CPU}, {"NOFILE", RLIMIT_NOFILE}, {"NPROC", RLIMIT_NPROC},
+        {"STACK", RLIMIT_STACK}, {"AS", RLIMIT_AS}, {"MEMLOCK", RLIMIT_MEMLOCK}, {"MSGQUEUE", RLIMIT_MSGQUEUE},
+        {"NICE", RLIMIT_NICE}, {"RTPRIO", RLIMIT_RTPRIO}, {"FSIZE", RLIMIT_FSIZE}, {"DATA", RLIMIT_DATA},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].resource;
+    return -1;
+}
+
+static void print_status_lines(const char *prefix)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, prefix, strlen(prefix)) == 0)
+            fputs(line, stdout);
+    if (f)
+        fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "";
+    const char *arg = argc > 2 ? argv[2] : "";
+    if (strcmp(cmd, "id") == 0) {
+        gid_t groups[64];
+        int n = getgroups(64, groups);
+        printf("uid=%u gid=%u groups=", getuid(), getgid());
+        for (int i = 0; i < n; i++)
+            printf(i ? ",%u" : "%u", groups[i]);
+        printf("\n");
+    } else if (strcmp(cmd, "cwd") == 0) {
+        char buf[4096];
+        if (getcwd(buf, sizeof(buf)) == NULL)
+            return fail("getcwd");
+        puts(buf);
+    } else if (strcmp(cmd, "umask") == 0) {
+        mode_t m = umask(0);
+        printf("%04o\n", m);
+    } else if (strcmp(cmd, "nnp") == 0) {
+        printf("%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+    } else if (strcmp(cmd, "fds") == 0) {
+        DIR *d = opendir("/proc/self/fd");
+        struct dirent *de;
+        int self = d ? dirfd(d) : -1, first = 1;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.' || atoi(de->d_name) == self)
+                continue;
+            printf(first ? "%s" : " %s", de->d_name);
+            first = 0;
+        }
+        printf("\n");
+    } else if (strcmp(cmd, "oom") == 0) {
+        char buf[32] = "";
+        int fd = open("/proc/self/oom_score_adj", O_RDONLY);
+        if (fd < 0 || read(fd, buf, sizeof(buf) - 1) < 0)
+            return fail("oom_score_adj");
+        fputs(buf, stdout);
+    } else if (strcmp(cmd, "hostname") == 0 || strcmp(cmd, "domainname") == 0) {
+        struct utsname u;
+        uname(&u);
+        puts(strcmp(cmd, "hostname") == 0 ? u.nodename : u.__domainname);
+    } else if (strcmp(cmd, "rlimit") == 0) {
+        struct rlimit r;
+        int res = rlimit_of(arg);
+        if (res < 0 || getrlimit(res, &r) < 0)
+            return fail("getrlimit");
+        printf("%llu %llu\n", (unsigned long long) r.rlim_cur, (unsigned long long) r.rlim_max);
+    } else if (strcmp(cmd, "caps") == 0) {
+        print_status_lines("Cap");
+    } else if (strcmp(cmd, "env") == 0) {
+        const char *v = getenv(arg);
+        puts(v ? v : "(unset)");
+    } else if (strcmp(cmd, "personality") == 0) {
+        struct utsname u;
+        uname(&u);
+        printf("%s\n", u.machine);
+    } else if (strcmp(cmd, "sched") == 0) {
+        printf("policy=%d nice=%d\n", sched_getscheduler(0), getpriority(PRIO_PROCESS, 0));
+    } else if (strcmp(cmd, "ioprio") == 0) {
+        long v = syscall(SYS_ioprio_get, 1, 0);
+        printf("class=%ld prio=%ld\n", v >> 13, v & 0xff);
+    } else if (strcmp(cmd, "write") == 0) {
+        int fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || write(fd, "x", 1) != 1)
+            return fail("write");
+        puts("ok");
+    } else if (strcmp(cmd, "read") == 0) {
+        char buf[4096];
+        int fd = open(arg, O_RDONLY);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (n < 0)
+            return fail("read");
+        printf("ok %zd\n", n);
+    } else if (strcmp(cmd, "mkdir") == 0) {
+        if (mkdir(arg, 0755) < 0)
+            return fail("mkdir");
+        puts("ok");
+    } else if (strcmp(cmd, "mount") == 0) {
+        if (mount("tmpfs", arg[0] ? arg : "/tmp", "tmpfs", 0, NULL) < 0)
+            return fail("mount");
+        puts("ok");
+    } else if (strcmp(cmd, "stat") == 0) {
+        struct stat st;
+        if (lstat(arg, &st) < 0)
+            return fail("stat");
+        printf("mode=%o uid=%u gid=%u rdev=%u:%u\n", st.st_mode, st.st_uid, st.st_gid, major(st.st_rdev),
+               minor(st.st_rdev));
+    } else if (strcmp(cmd, "timens") == 0) {
+        struct timespec mono, boot;
+        clock_gettime(CLOCK_MONOTONIC, &mono);
+        clock_gettime(CLOCK_BOOTTIME, &boot);
+        printf("monotonic=%lld boottime=%lld\n", (long long) mono.tv_sec, (long long) boot.tv_sec);
+    } else if (strcmp(cmd, "exit") == 0) {
+        return atoi(arg);
+    } else if (strcmp(cmd, "sleep") == 0) {
+        sleep((unsigned) atoi(arg));
+    } else {
+        fprintf(stderr, "checker: unknown command \"%s\"\n", cmd);
+        return 2;
+    }
+    return 0;
+}
