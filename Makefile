@@ -34,7 +34,7 @@ DEPS := gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev \
 	libcmocka-dev bats bats-assert bats-support bats-file busybox-static jq \
 	iproute2 util-linux procps clang
 
-.PHONY: all deps demo test unit integration install clean check-clang
+.PHONY: all deps demo test unit integration bench install clean check-clang
 
 all: berth
 
@@ -73,6 +73,10 @@ unit: $(UNIT_BINS)
 
 test: berth $(UNIT_BINS) $(TEST_HELPERS)
 	./tests/run-all.sh $(UNIT_BINS)
+
+# Start-up time and memory, side by side with runc and crun.
+bench: berth
+	./bench/run.sh
 
 # Builds with clang too, as the standards require.
 check-clang:

@@ -10,7 +10,6 @@
 #define BERTH_SPEC_JSON_H
 
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "spec.h"
