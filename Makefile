@@ -88,3 +88,14 @@ install: berth
 
 clean:
 	rm -rf build berth
+
+# ---- cgroup v2 VM tests ----
+# The cgroup tests on a pure cgroup v2 host: Debian's 6.1 kernel booted under
+# qemu TCG with every v2 controller enabled (tests/vm/; the first run
+# downloads the kernel package into $(BERTH_VM_CACHE) and builds an initramfs).
+BERTH_VM_CACHE ?= /var/cache/berth-vm
+export BERTH_VM_CACHE
+
+.PHONY: test-vm
+test-vm: build/tests/test_cgroups
+	tests/vm/run.sh 'cd $(CURDIR) && ./tests/run-unit.sh build/tests/test_cgroups'

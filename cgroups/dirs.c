@@ -225,12 +225,7 @@ int cg_remove_hierarchy(const struct cg_hierarchy *h, err_t *err)
     cleanup_close int parentfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (parentfd < 0)
         return errno == ENOENT ? 0 : make_err(err, errno, "open %s", parent);
-    /* Processes that were just killed take a moment to leave. */
-    for (long waited = 0;; waited += 20) {
-        if (remove_tree(parentfd, slash + 1) == 0)
-            return 0;
-        if (errno != EBUSY || waited >= CGROUP_DESTROY_WAIT_MS)
-            return make_err(err, errno, "remove cgroup %s", dir);
-        cg_sleep_ms(20);
-    }
+    if (remove_tree(parentfd, slash + 1) < 0)
+        return make_err(err, errno, "remove cgroup %s", dir);
+    return 0;
 }

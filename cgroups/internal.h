@@ -110,8 +110,8 @@ int cg_mkdir_hierarchy(const struct cg_hierarchy *h, const struct cg_controllers
                        err_t *err);
 /* Fails when the cgroup already holds processes. */
 int cg_check_unpopulated(const struct cg_hierarchy *h, err_t *err);
-/* Removes the cgroup and every cgroup below it, waiting a little for exiting
- * processes; a missing directory counts as removed. */
+/* Removes the cgroup and every cgroup below it (one attempt: EBUSY while
+ * processes remain); a missing directory counts as removed. */
 int cg_remove_hierarchy(const struct cg_hierarchy *h, err_t *err);
 /* Calls fn for the cgroup directory and every one below it, parents first. */
 int cg_walk(int dirfd, int (*fn)(int dirfd, void *data, err_t *err), void *data, err_t *err);
@@ -192,6 +192,7 @@ int cg_v1_oom_fd(const struct cgroup *cg, err_t *err);
 int cg_v1_oom_kills(const struct cgroup *cg, uint64_t *count, err_t *err);
 int cg_v2_oom_fd(const struct cgroup *cg, err_t *err);
 int cg_v2_oom_kills(const struct cgroup *cg, uint64_t *count, err_t *err);
+uint64_t cg_v2_oom_kills_from_events(const char *events);
 int cg_v1_stats(const struct cgroup *cg, struct cgroup_stats *stats, err_t *err);
 int cg_v2_stats(const struct cgroup *cg, struct cgroup_stats *stats, err_t *err);
 /* hugetlb.<size> names the host supports ("2MB", "1GB"), from sysfs. */

@@ -51,6 +51,17 @@ static int make_dirs(const struct cgroup *cg, const struct oci_resources *r, str
     return ret;
 }
 
+/* A cgroup that existed before may have been left frozen: what joins it
+ * would stop at once. */
+static int check_not_frozen(const struct cgroup *cg, err_t *err)
+{
+    bool frozen = false;
+    cleanup_err err_t ignored = NULL; /* no freezer: nothing is frozen */
+    if (cg->ops->is_frozen(cg, &frozen, &ignored) == 0 && frozen)
+        return make_err(err, EBUSY, "cgroup %s is frozen", cg->hier[0].path);
+    return 0;
+}
+
 int cgroup_create(const struct cgroup_create_opts *opts, struct cgroup **out, err_t *err)
 {
     struct cgroup *found = NULL;
@@ -60,7 +71,8 @@ int cgroup_create(const struct cgroup_create_opts *opts, struct cgroup **out, er
     if (cg_resolve_path(cg, opts, err) < 0 || cg->ops->check(cg, opts->resources, err) < 0)
         return -1;
     struct cg_created created = {0};
-    if (make_dirs(cg, opts->resources, &created, err) < 0 || cg->ops->apply(cg, opts->resources, false, err) < 0) {
+    if (make_dirs(cg, opts->resources, &created, err) < 0 || check_not_frozen(cg, err) < 0 ||
+        cg->ops->apply(cg, opts->resources, false, err) < 0) {
         cg_created_remove(&created);
         return context(cg, err);
     }
@@ -113,17 +125,30 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, err_t *err)
     return cg->ops->is_frozen(cg, frozen, err);
 }
 
+/* Processes that were just killed take a moment to leave: EBUSY is retried
+ * for CGROUP_DESTROY_WAIT_MS in all, not per hierarchy. */
 int cgroup_destroy(struct cgroup *cg, err_t *err)
 {
-    int ret = 0;
-    for (size_t i = 0; i < cg->n_hier; i++) {
-        cleanup_err err_t cause = NULL;
-        if (cg_remove_hierarchy(&cg->hier[i], &cause) < 0 && ret == 0) {
-            *err = steal_ptr(&cause);
-            ret = -1;
+    cleanup_free bool *done = xzalloc(cg->n_hier * sizeof(bool));
+    for (long waited = 0;; waited += 20) {
+        cleanup_err err_t first = NULL;
+        bool busy = false;
+        for (size_t i = 0; i < cg->n_hier; i++) {
+            cleanup_err err_t cause = NULL;
+            if (done[i] || (done[i] = cg_remove_hierarchy(&cg->hier[i], &cause) == 0))
+                continue;
+            busy = busy || cause->errnum == EBUSY;
+            if (first == NULL)
+                first = steal_ptr(&cause);
         }
+        if (first == NULL)
+            return 0;
+        if (!busy || waited >= CGROUP_DESTROY_WAIT_MS) {
+            *err = steal_ptr(&first);
+            return -1;
+        }
+        cg_sleep_ms(20);
     }
-    return ret;
 }
 
 int cgroup_oom_fd(const struct cgroup *cg, err_t *err)

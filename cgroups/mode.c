@@ -221,6 +221,46 @@ static const struct cg_mount *pick_v2_mount(const struct cg_mount *mounts, size_
     return found;
 }
 
+static void add_v1_hierarchies(struct cgroup *cg, const struct cg_mount *mounts, size_t n_mounts,
+                               const struct cg_membership *member, size_t n_member)
+{
+    for (size_t i = 0; i < n_member; i++) {
+        if (member[i].id == 0)
+            continue;
+        for (size_t j = 0; j < n_mounts; j++) {
+            if (!mount_serves(&mounts[j], member[i].controllers))
+                continue;
+            char *own = own_below_mount(&mounts[j], member[i].path);
+            if (own) {
+                add(cg, &mounts[j], member[i].controllers, own);
+                break;
+            }
+        }
+    }
+}
+
+static void add_v2_hierarchy(struct cgroup *cg, bool unified, const struct cg_mount *mounts, size_t n_mounts,
+                             const struct cg_membership *member, size_t n_member)
+{
+    const char *own = NULL;
+    const struct cg_mount *m = NULL;
+    for (size_t i = 0; i < n_member; i++)
+        if (member[i].id == 0)
+            own = member[i].path;
+    if (own == NULL)
+        return;
+    if (unified) {
+        for (size_t j = 0; j < n_mounts; j++)
+            if (mounts[j].v2 && strcmp(mounts[j].point, CGROUP_MOUNT_ROOT) == 0)
+                m = &mounts[j];
+    } else {
+        m = pick_v2_mount(mounts, n_mounts, own);
+    }
+    char *below = m ? own_below_mount(m, own) : NULL;
+    if (below)
+        add(cg, m, "", below);
+}
+
 int cg_discover(struct cgroup **out, err_t *err)
 {
     struct cg_mount *mounts = NULL;
@@ -234,47 +274,16 @@ int cg_discover(struct cgroup **out, err_t *err)
     }
     bool unified = is_cgroup2(CGROUP_MOUNT_ROOT);
     struct cgroup *cg = cg_alloc(unified ? CGROUP_UNIFIED : CGROUP_LEGACY);
-    const char *own_v2 = NULL;
-    for (size_t i = 0; i < n_member; i++) {
-        if (member[i].id == 0) {
-            own_v2 = member[i].path;
-            continue;
-        }
-        if (unified)
-            continue;
-        for (size_t j = 0; j < n_mounts; j++) {
-            if (!mount_serves(&mounts[j], member[i].controllers))
-                continue;
-            char *own = own_below_mount(&mounts[j], member[i].path);
-            if (own == NULL)
-                continue;
-            add(cg, &mounts[j], member[i].controllers, own);
-            break;
-        }
-    }
-    if (own_v2) {
-        const struct cg_mount *m = NULL;
-        for (size_t j = 0; unified && j < n_mounts; j++)
-            if (mounts[j].v2 && strcmp(mounts[j].point, CGROUP_MOUNT_ROOT) == 0)
-                m = &mounts[j];
-        if (!unified)
-            m = pick_v2_mount(mounts, n_mounts, own_v2);
-        char *own = m ? own_below_mount(m, own_v2) : NULL;
-        if (own) {
-            add(cg, m, "", own);
-            if (!unified)
-                cg->mode = CGROUP_HYBRID;
-        }
-    }
+    if (!unified)
+        add_v1_hierarchies(cg, mounts, n_mounts, member, n_member);
+    add_v2_hierarchy(cg, unified, mounts, n_mounts, member, n_member);
     free_mounts(mounts, n_mounts);
     free_memberships(member, n_member);
-    if (cg->n_hier == 0 || (unified && cg->mode != CGROUP_UNIFIED)) {
+    if (!unified && cg_v2_hierarchy(cg))
+        cg->mode = CGROUP_HYBRID;
+    if (cg->n_hier == 0 || (unified && !cg_v2_hierarchy(cg))) {
         cgroup_free(cg);
-        return make_err(err, ENOENT, "no usable cgroup hierarchy is mounted");
-    }
-    if (unified && cg->n_hier != 1) {
-        cgroup_free(cg);
-        return make_err(err, EINVAL, "%s is cgroup2 but we are not in a cgroup2 hierarchy", CGROUP_MOUNT_ROOT);
+        return make_err(err, ENOENT, "no cgroup hierarchy of ours is mounted");
     }
     *out = cg;
     return 0;

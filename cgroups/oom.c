@@ -1,6 +1,6 @@
 /* OOM notification and counting.
  * v2: memory.events changes (inotify IN_MODIFY) and its oom_kill counter,
- *     which counts the whole subtree.
+ *     which counts the whole subtree (corrected for memory.oom.group).
  * v1: an eventfd registered on memory.oom_control through
  *     cgroup.event_control, and oom_kill from memory.oom_control (4.13+). */
 #include "internal.h"
@@ -26,12 +26,28 @@ int cg_v2_oom_fd(const struct cgroup *cg, err_t *err)
     return steal_fd(&fd);
 }
 
+/* With memory.oom.group the kernel counts the chosen victim twice in
+ * oom_kill: once as the victim, once as a member of the group it then
+ * kills (oom_group_kill counts those group kills). The processes killed
+ * are oom_kill - oom_group_kill, and at least one per group kill. */
+uint64_t cg_v2_oom_kills_from_events(const char *events)
+{
+    uint64_t kills = 0, group_kills = 0;
+    cg_keyed_value(events, "oom_kill", &kills);
+    cg_keyed_value(events, "oom_group_kill", &group_kills);
+    if (group_kills > kills)
+        return kills;
+    return kills - group_kills > group_kills ? kills - group_kills : group_kills;
+}
+
 int cg_v2_oom_kills(const struct cgroup *cg, uint64_t *count, err_t *err)
 {
+    cleanup_free char *events = NULL;
     cleanup_close int fd = cg_open_dir(&cg->hier[0], err);
-    if (fd < 0)
+    if (fd < 0 || cg_read(fd, "memory.events", &events, err) < 0)
         return -1;
-    return cg_read_keyed(fd, "memory.events", "oom_kill", count, err);
+    *count = cg_v2_oom_kills_from_events(events);
+    return 0;
 }
 
 static int open_memory(const struct cgroup *cg, err_t *err)

@@ -66,9 +66,9 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *len, err_t *err)
 }
 
 /* SIGKILL goes through cgroup.kill when the cgroup2 hierarchy has it (it
- * cannot race with fork). Otherwise the cgroup is frozen while the signal goes to
- * each process, so that none forks past the list; a cgroup that was
- * already frozen stays frozen. */
+ * cannot race with fork). Otherwise SIGKILL goes to each process with the
+ * cgroup frozen, so that none forks past the list (a cgroup that was frozen
+ * stays frozen). Other signals are meant to be handled: no freezing. */
 int cgroup_signal_all(const struct cgroup *cg, int signal, err_t *err)
 {
     const struct cg_hierarchy *v2 = cg_v2_hierarchy(cg);
@@ -87,7 +87,7 @@ int cgroup_signal_all(const struct cgroup *cg, int signal, err_t *err)
     }
     bool was_frozen = false, froze = false;
     cleanup_err err_t ignored = NULL;
-    if (cg->ops->is_frozen(cg, &was_frozen, &ignored) == 0 && !was_frozen)
+    if (signal == SIGKILL && cg->ops->is_frozen(cg, &was_frozen, &ignored) == 0 && !was_frozen)
         froze = cg->ops->freeze(cg, true, &ignored) == 0;
     free_err(&ignored);
     pid_t *pids = NULL;

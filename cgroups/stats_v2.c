@@ -43,7 +43,7 @@ static int read_memory(int fd, struct cgroup_stats *s, err_t *err)
         cg_stat_text(fd, "memory.events", &events, err) < 0)
         return -1;
     cg_keyed_value(stat, "file", &s->memory_cache);
-    cg_keyed_value(events, "oom_kill", &s->oom_kills);
+    s->oom_kills = cg_v2_oom_kills_from_events(events);
     s->memory_swap_usage = add_saturating(swap, s->memory_usage);
     s->memory_swap_limit = add_saturating(swap_max, s->memory_limit);
     return 0;

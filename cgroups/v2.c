@@ -4,10 +4,13 @@
 #include <errno.h>
 
 /* Writes cgroup.freeze and waits until cgroup.events reports the state:
- * freezing completes only once every task has stopped. */
+ * freezing completes only once every task has stopped. Linux 6.1 can leave
+ * a parent's "frozen 1" behind after a thaw when tasks of a child cgroup
+ * exit meanwhile; writing 1 then 0 again recomputes it. */
 int cg_v2_freeze(int fd, bool frozen, err_t *err)
 {
-    if (cg_write(fd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
+    const char *value = frozen ? "1" : "0";
+    if (cg_write(fd, "cgroup.freeze", value, err) < 0)
         return -1;
     for (long waited = 0;; waited += 10) {
         uint64_t state;
@@ -17,6 +20,9 @@ int cg_v2_freeze(int fd, bool frozen, err_t *err)
             return 0;
         if (waited >= CGROUP_FREEZE_WAIT_MS)
             break;
+        if (!frozen && waited % 500 == 100 &&
+            (cg_write(fd, "cgroup.freeze", "1", err) < 0 || cg_write(fd, "cgroup.freeze", "0", err) < 0))
+            return -1;
         cg_sleep_ms(10);
     }
     if (frozen) {
@@ -35,13 +41,15 @@ static int freeze(const struct cgroup *cg, bool frozen, err_t *err)
     return cg_v2_freeze(fd, frozen, err);
 }
 
+/* Frozen means asked to freeze (cgroup.freeze) and done (cgroup.events). */
 static int is_frozen(const struct cgroup *cg, bool *frozen, err_t *err)
 {
-    uint64_t v;
+    uint64_t requested, done;
     cleanup_close int fd = cg_open_dir(&cg->hier[0], err);
-    if (fd < 0 || cg_read_keyed(fd, "cgroup.events", "frozen", &v, err) < 0)
+    if (fd < 0 || cg_read_u64(fd, "cgroup.freeze", &requested, err) < 0 ||
+        cg_read_keyed(fd, "cgroup.events", "frozen", &done, err) < 0)
         return -1;
-    *frozen = v == 1;
+    *frozen = requested == 1 && done == 1;
     return 0;
 }
 

@@ -280,7 +280,8 @@ int cg_v2_apply(const struct cgroup *cg, const struct oci_resources *r, bool upd
         return -1;
     if (apply_memory(fd, r ? r->memory : NULL, update, err) < 0)
         return -1;
-    if (r == NULL || !update || r->devices_len) {
+    /* An update without device rules leaves the device filter alone. */
+    if (!update || (r && r->devices_len)) {
         struct cg_dev_state state;
         if (cg_dev_state_from_config(r, &state, err) < 0)
             return -1;

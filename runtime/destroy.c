@@ -13,7 +13,11 @@ int container_destroy(struct container_dir *dir, const struct container_state *s
         cleanup_cgroup struct cgroup *cg = NULL;
         if (cgroup_open(state->cgroup_path, &cg, err) < 0)
             return wrap_err(err, "delete container %s", dir->id);
-        if (cgroup_signal_all(cg, SIGKILL, err) < 0 || cgroup_destroy(cg, err) < 0)
+        /* With its own pid namespace, the kernel ended every process when
+         * init exited; without one, some may still run. */
+        if (!state->own_pid_ns && cgroup_signal_all(cg, SIGKILL, err) < 0)
+            return wrap_err(err, "delete container %s", dir->id);
+        if (cgroup_destroy(cg, err) < 0)
             return wrap_err(err, "delete container %s", dir->id);
     }
     return store_remove(dir, err);

@@ -104,7 +104,7 @@ static int spawn(struct launch *l, err_t *err)
         ns_restore_for_children(&saved, &ignored);
         return -1;
     }
-    int cgroup_fd = l->cgroup ? cgroup_v2_dirfd(l->cgroup) : -1;
+    cleanup_close int cgroup_fd = l->cgroup ? cgroup_v2_dirfd(l->cgroup) : -1;
     l->pid = clone_container(l->ns.clone_flags, cgroup_fd, &l->pidfd);
     if (l->pid == 0)
         init_main(l);

@@ -3,7 +3,9 @@
  *   checker id | cwd | umask | nnp | fds | oom | hostname | domainname
  *   checker rlimit NAME | caps | env NAME | personality | sched | ioprio
  *   checker write PATH | read PATH | mkdir PATH | mount | stat PATH
- *   checker exit N | sleep SECONDS | timens */
+ *   checker exit N | sleep SECONDS | timens
+ *   checker ids | pid | status PREFIX | statvfs PATH | exec PATH [ARGS...] */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
@@ -17,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "hostname") == 0 || strcmp(cmd, "domainname") == 0) {
         struct utsname u;
         uname(&u);
-        puts(strcmp(cmd, "hostname") == 0 ? u.nodename : u.__domainname);
+        puts(strcmp(cmd, "hostname") == 0 ? u.nodename : u.domainname);
     } else if (strcmp(cmd, "rlimit") == 0) {
         struct rlimit r;
         int res = rlimit_of(arg);
@@ -146,6 +149,38 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &mono);
         clock_gettime(CLOCK_BOOTTIME, &boot);
         printf("monotonic=%lld boottime=%lld\n", (long long) mono.tv_sec, (long long) boot.tv_sec);
+    } else if (strcmp(cmd, "ids") == 0) {
+        uid_t ruid, euid, suid;
+        gid_t rgid, egid, sgid;
+        getresuid(&ruid, &euid, &suid);
+        getresgid(&rgid, &egid, &sgid);
+        printf("ruid=%u euid=%u suid=%u rgid=%u egid=%u sgid=%u\n", ruid, euid, suid, rgid, egid, sgid);
+    } else if (strcmp(cmd, "pid") == 0) {
+        printf("pid=%d ppid=%d\n", (int) getpid(), (int) getppid());
+    } else if (strcmp(cmd, "status") == 0) {
+        print_status_lines(arg);
+    } else if (strcmp(cmd, "statvfs") == 0) {
+        static const struct { unsigned long flag; const char *name; } flags[] = {
+            {ST_RDONLY, "ro"}, {ST_NOSUID, "nosuid"}, {ST_NODEV, "nodev"}, {ST_NOEXEC, "noexec"},
+            {ST_NOATIME, "noatime"}, {ST_NODIRATIME, "nodiratime"}, {ST_RELATIME, "relatime"},
+        };
+        struct statvfs sv;
+        int first = 1;
+        if (statvfs(arg, &sv) < 0)
+            return fail("statvfs");
+        if (!(sv.f_flag & ST_RDONLY)) {
+            printf("rw");
+            first = 0;
+        }
+        for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+            if (sv.f_flag & flags[i].flag) {
+                printf(first ? "%s" : ",%s", flags[i].name);
+                first = 0;
+            }
+        printf("\n");
+    } else if (strcmp(cmd, "exec") == 0) {
+        execv(arg, argv + 2);
+        return fail("exec");
     } else if (strcmp(cmd, "exit") == 0) {
         return atoi(arg);
     } else if (strcmp(cmd, "sleep") == 0) {

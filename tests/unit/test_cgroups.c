@@ -441,6 +441,43 @@ static void test_describe_and_open(void **state)
     free_err(&err);
 }
 
+static void test_frozen_cgroup_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    cleanup_free char *name = unique("frozen");
+    struct cgroup *cg = create_ok(f, name, NULL);
+    CHECK(cgroup_freeze(cg, true, &check_err));
+    struct cgroup_create_opts opts = {.id = "x", .cgroups_path = name};
+    struct cgroup *again = NULL;
+    err_t err = NULL;
+    assert_int_equal(cgroup_create(&opts, &again, &err), -1);
+    assert_non_null(strstr(err->msg, "frozen"));
+    free_err(&err);
+    CHECK(cgroup_freeze(cg, false, &check_err));
+}
+
+static void test_chown(void **state)
+{
+    struct fixture *f = *state;
+    struct cgroup *cg = create_ok(f, NULL, NULL);
+    CHECK(cgroup_chown(cg, 1000, 1001, &check_err));
+    cleanup_free char *dir = cg_dir_path(&cg->hier[0]);
+    cleanup_free char *procs = xasprintf("%s/cgroup.procs", dir);
+    cleanup_free char *max = xasprintf("%s/cgroup.max.depth", dir);
+    struct stat st;
+    assert_int_equal(stat(procs, &st), 0);
+    if (cg->mode != CGROUP_UNIFIED) { /* runtime-spec: not on cgroup v1 */
+        assert_int_equal(st.st_uid, 0);
+        return;
+    }
+    assert_int_equal(st.st_uid, 1000);
+    assert_int_equal(st.st_gid, 1001);
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_uid, 1000);
+    assert_int_equal(stat(max, &st), 0); /* not a delegated file */
+    assert_int_equal(st.st_uid, 0);
+}
+
 static void test_v2_dirfd(void **state)
 {
     struct fixture *f = *state;
@@ -631,7 +668,7 @@ static bool find_block_device(int64_t *major, int64_t *minor)
 static void test_block_io(void **state)
 {
     struct fixture *f = *state;
-    int64_t major, minor;
+    int64_t major = 0, minor = 0;
     if (!find_block_device(&major, &minor))
         SKIP("this machine has no block device to throttle");
     struct oci_throttle_device read_bps = {.major = major, .minor = minor, .rate = 1048576};
@@ -1163,6 +1200,12 @@ static void test_conversions(void **state)
     assert_true(cg_page_size_is_valid("64KB"));
     assert_false(cg_page_size_is_valid("2mb"));
     assert_false(cg_page_size_is_valid("02MB"));
+    /* memory.events after one process was OOM-killed, with and without
+     * memory.oom.group (which counts the victim twice) */
+    assert_int_equal(cg_v2_oom_kills_from_events("oom 1\noom_kill 1\noom_group_kill 0\n"), 1);
+    assert_int_equal(cg_v2_oom_kills_from_events("oom 1\noom_kill 2\noom_group_kill 1\n"), 1);
+    assert_int_equal(cg_v2_oom_kills_from_events("oom 1\noom_kill 4\noom_group_kill 1\n"), 3);
+    assert_int_equal(cg_v2_oom_kills_from_events("oom 1\noom_kill 1\n"), 1);
 }
 
 /* ---- group setup: nothing of ours may survive the run ------------------------------- */
@@ -1222,6 +1265,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_paths_are_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_populated_cgroup_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe_and_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frozen_cgroup_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v2_dirfd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_errors, setup, teardown),
@@ -1243,6 +1288,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_devices_default_list_only, setup, teardown),
     };
+    if (getenv("BERTH_TEST_FILTER")) /* e.g. "*freeze*" */
+        cmocka_set_test_filter(getenv("BERTH_TEST_FILTER"));
     if (geteuid() != 0) {
         print_message("# SKIP: cgroup tests need root\n");
         return 0;
