@@ -18,8 +18,8 @@ struct command {
     int (*run)(const struct runtime_ctx *ctx, int argc, char **argv, err_t *err);
 };
 
-extern const struct command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete, cmd_list, cmd_spec,
-    cmd_features;
+extern const struct command cmd_create, cmd_delete, cmd_events, cmd_features, cmd_kill, cmd_list, cmd_pause, cmd_ps,
+    cmd_resume, cmd_run, cmd_spec, cmd_start, cmd_state, cmd_update;
 
 /* getopt_long over a command's own arguments (argv[0] is the command), with
  * --help / -h handled: returns the option, -1 at the end, or CMD_HELP /
@@ -34,6 +34,10 @@ int cmd_early_exit(int opt, const struct command *cmd, err_t *err);
 /* The one positional container ID every lifecycle command takes. */
 int cmd_container_id(const struct command *cmd, int argc, char **argv, const char **id, err_t *err);
 int cmd_parse_int(const char *flag, const char *value, int *out, err_t *err);
+/* "5" or "5s" → 5. */
+int parse_duration_seconds(const char *value, int *seconds, err_t *err);
+/* 33554432 → "32 MiB"; a limit that is no limit → "none". */
+const char *format_bytes(uint64_t bytes, char *buf, size_t len);
 
 /* create and run share their options. Returns 1 when --help was shown. */
 #define CREATE_OPTIONS_HELP                                                                                           \

@@ -48,3 +48,34 @@ int cmd_parse_int(const char *flag, const char *value, int *out, err_t *err)
     *out = (int) v;
     return 0;
 }
+
+const char *format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    if (bytes == UINT64_MAX || bytes >= (1ULL << 62))
+        return snprintf(buf, len, "none"), buf;
+    double v = (double) bytes;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < ARRAY_SIZE(units)) {
+        v /= 1024;
+        u++;
+    }
+    if (v == (double) (uint64_t) v)
+        snprintf(buf, len, "%llu %s", (unsigned long long) v, units[u]);
+    else
+        snprintf(buf, len, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+int parse_duration_seconds(const char *value, int *seconds, err_t *err)
+{
+    int64_t v;
+    size_t len = strlen(value);
+    cleanup_free char *digits = xstrdup(value);
+    if (len && digits[len - 1] == 's')
+        digits[len - 1] = '\0';
+    if (!parse_i64(digits, &v) || v < 1 || v > 86400)
+        return make_err(err, 0, "--interval: invalid duration \"%s\"", value);
+    *seconds = (int) v;
+    return 0;
+}

@@ -14,7 +14,7 @@ static int run_state(const struct runtime_ctx *ctx, int argc, char **argv, err_t
     cleanup_free char *json = NULL;
     if (container_state_json(ctx, id, &json, err) < 0)
         return -1;
-    fputs(json, stdout);
+    puts(json);
     return 0;
 }
 

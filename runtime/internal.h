@@ -34,6 +34,13 @@ int store_write_state(const struct container_dir *dir, const struct container_st
 /* *state is NULL while the container is still being created. */
 int store_read_state(const struct container_dir *dir, struct container_state **state, err_t *err);
 enum container_status store_status(const struct container_dir *dir, const struct container_state *state);
+/* ID check, open, lock and read: what most commands start with. A
+ * container still being created is an error. */
+int container_open(const struct runtime_ctx *ctx, const char *id, bool exclusive, struct container_dir *dir,
+                   struct container_state **state, err_t *err);
+/* The container's cgroup (*cg NULL when it has none). */
+int container_cgroup(const struct container_state *state, struct cgroup **cg, err_t *err);
+bool container_oom_killed(const struct container_state *state);
 void cleanup_container_dirp(struct container_dir *dir);
 #define cleanup_container_dir __attribute__((cleanup(cleanup_container_dirp)))
 

@@ -9,16 +9,17 @@ int container_kill(const struct runtime_ctx *ctx, const char *id, int signal, bo
 {
     cleanup_container_dir struct container_dir dir = {.fd = -1};
     cleanup_state struct container_state *state = NULL;
-    if (container_id_check(id, err) < 0 || store_open(ctx, id, false, &dir, err) < 0 ||
-        store_read_state(&dir, &state, err) < 0)
+    if (container_open(ctx, id, false, &dir, &state, err) < 0)
         return -1;
     enum container_status status = store_status(&dir, state);
     /* containerd recognises "container not running" as already finished. */
     if (status != STATUS_CREATED && status != STATUS_RUNNING && status != STATUS_PAUSED)
         return make_err(err, 0, "cannot kill container %s: container not running", id);
-    if (all && state->cgroup_path && *state->cgroup_path) {
-        cleanup_cgroup struct cgroup *cg = NULL;
-        if (cgroup_open(state->cgroup_path, &cg, err) < 0 || cgroup_signal_all(cg, signal, err) < 0)
+    cleanup_cgroup struct cgroup *cg = NULL;
+    if (all && container_cgroup(state, &cg, err) < 0)
+        return -1;
+    if (cg) {
+        if (cgroup_signal_all(cg, signal, err) < 0)
             return wrap_err(err, "kill container %s", id);
         return 0;
     }

@@ -24,7 +24,27 @@ int container_state_json(const struct runtime_ctx *ctx, const char *id, char **j
     if (container_id_check(id, err) < 0 || store_open(ctx, id, false, &dir, err) < 0 ||
         store_read_state(&dir, &state, err) < 0)
         return -1;
+    if (state)
+        state->oom_killed = container_oom_killed(state);
     *json = state_document(id, state, store_status(&dir, state));
+    return 0;
+}
+
+int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **pids, size_t *len, err_t *err)
+{
+    cleanup_container_dir struct container_dir dir = {.fd = -1};
+    cleanup_state struct container_state *state = NULL;
+    cleanup_cgroup struct cgroup *cg = NULL;
+    *pids = NULL;
+    *len = 0;
+    if (container_open(ctx, id, false, &dir, &state, err) < 0 || container_cgroup(state, &cg, err) < 0)
+        return -1;
+    if (cg)
+        return cgroup_pids(cg, pids, len, err);
+    if (container_alive(state)) {
+        *pids = xmalloc(sizeof(pid_t));
+        (*pids)[(*len)++] = state->pid;
+    }
     return 0;
 }
 

@@ -44,12 +44,30 @@ static int wait_container(struct launch *l, int sigfd, int *exit_status, err_t *
     }
 }
 
-int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, int *exit_status, err_t *err)
+/* Read before the cgroup goes: was the container OOM-killed, and with what
+ * limit and peak. */
+static void check_oom(const struct launch *l, struct run_result *result)
+{
+    cleanup_err err_t ignored = NULL;
+    uint64_t kills = 0;
+    struct cgroup_stats stats = {0};
+    if (l->cgroup == NULL || cgroup_oom_kills(l->cgroup, &kills, &ignored) < 0 || kills == 0)
+        return;
+    result->oom_killed = true;
+    if (cgroup_stats(l->cgroup, &stats, &ignored) == 0) {
+        result->memory_limit = stats.memory_limit;
+        result->memory_peak = stats.memory_peak;
+        cgroup_stats_free(&stats);
+    }
+}
+
+int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, struct run_result *result,
+                  err_t *err)
 {
     struct launch l;
     sigset_t all, previous;
     sigfillset(&all);
-    *exit_status = 0;
+    *result = (struct run_result){0};
     if (launch_prepare(&l, ctx, opts, err) < 0) {
         launch_free(&l);
         return -1;
@@ -64,8 +82,9 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
     } else if (!opts->detach) {
         /* Others may look at or kill the container while it runs. */
         flock(l.dir.fd, LOCK_UN);
-        ret = wait_container(&l, sigfd, exit_status, err);
+        ret = wait_container(&l, sigfd, &result->exit_status, err);
         flock(l.dir.fd, LOCK_EX);
+        check_oom(&l, result);
         if (ret == 0 && store_exists(ctx, opts->id))
             ret = container_destroy(&l.dir, l.state, err);
     }

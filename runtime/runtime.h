@@ -5,6 +5,7 @@
 #define BERTH_RUNTIME_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../util/util.h"
@@ -33,13 +34,46 @@ int container_id_check(const char *id, err_t *err);
 
 int container_create(const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err);
 int container_start(const struct runtime_ctx *ctx, const char *id, err_t *err);
-/* create + start + wait. *exit_status: the container's exit code, or
- * 128 + signal. With opts->detach it returns once the process runs. */
-int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, int *exit_status, err_t *err);
+struct run_result {
+    int exit_status; /* the container's exit code, or 128 + signal */
+    bool oom_killed;
+    uint64_t memory_limit; /* bytes; UINT64_MAX when unlimited */
+    uint64_t memory_peak;
+};
+/* create + start + wait. With opts->detach it returns once the process
+ * runs. */
+int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts, struct run_result *result,
+                  err_t *err);
 /* The OCI state JSON (plus runc's rootfs, created, owner). */
 int container_state_json(const struct runtime_ctx *ctx, const char *id, char **json, err_t *err);
 int container_kill(const struct runtime_ctx *ctx, const char *id, int signal, bool all, err_t *err);
 int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, err_t *err);
+int container_pause(const struct runtime_ctx *ctx, const char *id, err_t *err);
+int container_resume(const struct runtime_ctx *ctx, const char *id, err_t *err);
+/* Every process of the container (host pids), sorted. */
+int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **pids, size_t *len, err_t *err);
+
+/* update: runc's flags by name ("memory", "cpu-quota", ...) with their
+ * values as given, or a whole linux.resources document, which then wins. */
+struct update_flag {
+    const char *name;
+    const char *value;
+};
+struct update_opts {
+    const char *resources_json;
+    struct update_flag *flags;
+    size_t flags_len;
+};
+/* The flag names update understands, NULL-terminated. */
+const char *const *update_flag_names(void);
+int container_update(const struct runtime_ctx *ctx, const char *id, const struct update_opts *opts, err_t *err);
+
+/* events: JSON lines as runc prints them ({"type":"stats"|"oom",...}).
+ * once: one stats event and return; else stats every interval_ms and an
+ * event per OOM kill, until the container stops. */
+typedef int (*event_sink)(const char *json, void *data);
+int container_events(const struct runtime_ctx *ctx, const char *id, bool once, unsigned interval_ms,
+                     event_sink sink, void *data, err_t *err);
 
 struct container_summary {
     char *id;

@@ -9,8 +9,7 @@ int container_start(const struct runtime_ctx *ctx, const char *id, err_t *err)
 {
     cleanup_container_dir struct container_dir dir = {.fd = -1};
     cleanup_state struct container_state *state = NULL;
-    if (container_id_check(id, err) < 0 || store_open(ctx, id, true, &dir, err) < 0 ||
-        store_read_state(&dir, &state, err) < 0)
+    if (container_open(ctx, id, true, &dir, &state, err) < 0)
         return -1;
     enum container_status status = store_status(&dir, state);
     if (status != STATUS_CREATED)

@@ -134,14 +134,3 @@ int store_read_state(const struct container_dir *dir, struct container_state **s
         return wrap_err(err, "read the state of container %s", dir->id);
     return 0;
 }
-
-enum container_status store_status(const struct container_dir *dir, const struct container_state *state)
-{
-    if (state == NULL)
-        return STATUS_CREATING;
-    if (!container_alive(state))
-        return STATUS_STOPPED;
-    if (faccessat(dir->fd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        return STATUS_CREATED;
-    return STATUS_RUNNING;
-}

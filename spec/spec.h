@@ -438,6 +438,10 @@ int spec_load_config(const char *bundle, struct oci_config **out, char **raw, si
  * duplicates. Every error names the JSON path. */
 int spec_validate_config(struct oci_config *config, err_t *err);
 void spec_free_config(struct oci_config *config);
+/* A linux.resources object alone (`berth update --resources`), parsed and
+ * validated; errors name "resources: linux.resources.<member>". */
+int spec_parse_resources(const char *json, size_t len, struct oci_resources **out, err_t *err);
+void spec_free_resources(struct oci_resources *resources);
 void cleanup_configp(struct oci_config **config);
 #define cleanup_config __attribute__((cleanup(cleanup_configp)))
 

@@ -9,17 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *len, err_t *err)
+int read_fd(int fd, const char *name, size_t max_size, char **out, size_t *len, err_t *err)
 {
-    cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return make_err(err, errno, "open %s", path);
     size_t cap = 4096, used = 0;
     cleanup_free char *buf = xmalloc(cap + 1);
     for (;;) {
         if (used == cap) {
             if (cap > max_size)
-                return make_err(err, EFBIG, "read %s: larger than %zu bytes", path, max_size);
+                return make_err(err, EFBIG, "read %s: larger than %zu bytes", name, max_size);
             cap *= 2;
             buf = xrealloc(buf, cap + 1);
         }
@@ -27,18 +24,26 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return make_err(err, errno, "read %s", path);
+            return make_err(err, errno, "read %s", name);
         if (n == 0)
             break;
         used += (size_t) n;
     }
     if (used > max_size)
-        return make_err(err, EFBIG, "read %s: larger than %zu bytes", path, max_size);
+        return make_err(err, EFBIG, "read %s: larger than %zu bytes", name, max_size);
     buf[used] = '\0';
     if (len)
         *len = used;
     *out = steal_ptr(&buf);
     return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *len, err_t *err)
+{
+    cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return make_err(err, errno, "open %s", path);
+    return read_fd(fd, path, max_size, out, len, err);
 }
 
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode, err_t *err)

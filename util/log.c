@@ -38,26 +38,6 @@ int log_fd(void)
     return logger.fd;
 }
 
-static void append_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static void format_time(char *buf, size_t len)
 {
     struct timespec ts;
@@ -80,22 +60,29 @@ static void emit(enum log_level level, const char *msg, const err_t err)
         return;
     format_time(stamp, sizeof(stamp));
     if (logger.format == LOG_JSON && logger.fd >= 0) {
-        fputs("{\"level\":", out);
-        append_json_string(out, level_names[level]);
-        fputs(",\"msg\":", out);
-        append_json_string(out, msg);
-        if (err && err->errnum)
-            fprintf(out, ",\"errno\":%d", err->errnum);
-        if (err && err->json_path) {
-            fputs(",\"jsonPath\":", out);
-            append_json_string(out, err->json_path);
+        struct json_writer w;
+        jw_init(&w);
+        jw_begin_object(&w);
+        jw_key(&w, "level");
+        jw_string(&w, level_names[level]);
+        jw_key(&w, "msg");
+        jw_string(&w, msg);
+        if (err && err->errnum) {
+            jw_key(&w, "errno");
+            jw_i64(&w, err->errnum);
         }
-        fputs(",\"time\":", out);
-        append_json_string(out, stamp);
-        fputs("}\n", out);
+        if (err && err->json_path) {
+            jw_key(&w, "jsonPath");
+            jw_string(&w, err->json_path);
+        }
+        jw_key(&w, "time");
+        jw_string(&w, stamp);
+        jw_end_object(&w);
+        cleanup_free char *json = jw_finish(&w);
+        fprintf(out, "%s\n", json);
     } else {
         fprintf(out, "time=\"%s\" level=%s msg=", stamp, level_names[level]);
-        append_json_string(out, msg);
+        json_write_string(out, msg);
         fputc('\n', out);
     }
     fclose(out);

@@ -78,6 +78,34 @@ bool str_has_prefix(const char *s, const char *prefix);
 bool parse_u64(const char *s, uint64_t *out);
 bool parse_i64(const char *s, int64_t *out);
 
+/* ---- writing JSON -------------------------------------------------------- */
+
+/* A small JSON writer for berth's own output (logs, events, lists); config
+ * and state documents go through spec/. Commas are placed automatically. */
+struct json_writer {
+    FILE *out;
+    char *buf;
+    size_t len;
+    int depth;
+    bool after_key;
+    unsigned count[32];
+};
+void jw_init(struct json_writer *w);
+void jw_begin_object(struct json_writer *w);
+void jw_end_object(struct json_writer *w);
+void jw_begin_array(struct json_writer *w);
+void jw_end_array(struct json_writer *w);
+void jw_key(struct json_writer *w, const char *key);
+void jw_string(struct json_writer *w, const char *s);
+void jw_u64(struct json_writer *w, uint64_t v);
+void jw_i64(struct json_writer *w, int64_t v);
+void jw_bool(struct json_writer *w, bool v);
+/* Inserts an already serialized JSON value. */
+void jw_raw(struct json_writer *w, const char *json);
+/* Returns the document (the caller frees it). */
+char *jw_finish(struct json_writer *w);
+void json_write_string(FILE *out, const char *s);
+
 /* ---- logging ----------------------------------------------------------- */
 
 enum log_format { LOG_TEXT, LOG_JSON };
@@ -107,6 +135,8 @@ int set_cloexec(int fd, bool on);
 /* Reads a whole file (at most max_size bytes, else EFBIG). *len excludes
  * the NUL that is always appended. */
 int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *len, err_t *err);
+/* The same for an open fd up to EOF; name is for messages. */
+int read_fd(int fd, const char *name, size_t max_size, char **out, size_t *len, err_t *err);
 /* Writes through a temp file in the same directory and renames it. */
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode, err_t *err);
 /* Writes a short string to an existing file (cgroup files, /proc files). */
