@@ -97,5 +97,5 @@ BERTH_VM_CACHE ?= /var/cache/berth-vm
 export BERTH_VM_CACHE
 
 .PHONY: test-vm
-test-vm: build/tests/test_cgroups
-	tests/vm/run.sh 'cd $(CURDIR) && ./tests/run-unit.sh build/tests/test_cgroups'
+test-vm: berth build/tests/test_cgroups build/tests/checker
+	tests/vm/run.sh '$(CURDIR)/tests/vm/tests.sh'

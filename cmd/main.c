@@ -71,6 +71,7 @@ static int parse_global(int argc, char **argv, struct global_opts *g, int *statu
         {0},
     };
     int opt;
+    opterr = 0;
     while ((opt = getopt_long(argc, argv, "+vh", options, NULL)) != -1) {
         switch (opt) {
         case OPT_ROOT: g->ctx.root = optarg; break;
@@ -85,7 +86,9 @@ static int parse_global(int argc, char **argv, struct global_opts *g, int *statu
         case OPT_IGNORED_ARG: break;
         case 'v': print_version(); return *status = 0, 0;
         case 'h': print_usage(stdout); return *status = 0, 0;
-        default: print_usage(stderr); return *status = 1, 0;
+        default:
+            return make_err(err, 0, "%s option %s (see berth --help)", optopt ? "missing value for" : "unknown global",
+                            argv[optind - 1]);
         }
     }
     if (optind >= argc) {

@@ -11,16 +11,30 @@ void cmd_print_help(const struct command *cmd)
     printf("   -h, --help                 show this help\n");
 }
 
+/* What cmd_getopt refused, for cmd_early_exit's message. */
+static char bad_option[64];
+static bool missing_value;
+
 int cmd_getopt(const struct command *cmd, int argc, char **argv, const char *short_opts,
                const struct option *long_opts)
 {
+    opterr = 0; /* berth reports bad options itself, on one line */
     int opt = getopt_long(argc, argv, short_opts, long_opts, NULL);
     if (opt == 'h') {
         cmd_print_help(cmd);
         return CMD_HELP;
     }
-    if (opt == '?' || opt == ':')
+    if (opt == '?' || opt == ':') {
+        const char *arg = argv[optind - 1];
+        /* getopt gives '?' for both an unknown option and a missing value. */
+        missing_value = opt == ':' || (str_has_prefix(arg, "--") ? optopt != 0
+                                                                : optopt && strchr(short_opts, optopt) != NULL);
+        if (str_has_prefix(arg, "--"))
+            snprintf(bad_option, sizeof(bad_option), "%.*s", (int) strcspn(arg, "="), arg);
+        else
+            snprintf(bad_option, sizeof(bad_option), "-%c", optopt);
         return CMD_BAD_OPTION;
+    }
     return opt;
 }
 
@@ -28,7 +42,8 @@ int cmd_early_exit(int opt, const struct command *cmd, err_t *err)
 {
     if (opt == CMD_HELP)
         return 0;
-    return make_err(err, 0, "%s: bad usage (see berth %s --help)", cmd->name, cmd->name);
+    return make_err(err, 0, "%s: %s %s (see berth %s --help)", cmd->name,
+                    missing_value ? "missing value for" : "unknown option", bad_option, cmd->name);
 }
 
 int cmd_container_id(const struct command *cmd, int argc, char **argv, const char **id, err_t *err)

@@ -26,8 +26,10 @@ static int run_spec(const struct runtime_ctx *ctx, int argc, char **argv, err_t 
     cleanup_free char *path = xasprintf("%s/config.json", bundle);
     cleanup_free char *json = runtime_default_spec(rootless);
     cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST)
+        return make_err(err, 0, "%s already exists, not overwritten", path);
     if (fd < 0)
-        return make_err(err, errno, errno == EEXIST ? "%s already exists, not overwritten" : "create %s", path);
+        return make_err(err, errno, "create %s", path);
     if (write_all(fd, json, strlen(json)) < 0)
         return make_err(err, errno, "write %s", path);
     return 0;

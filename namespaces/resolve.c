@@ -2,16 +2,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define MAX_SYMLINKS 40
+
 /* Every lookup below rootfd goes through openat2(RESOLVE_IN_ROOT): a
  * symlink in the rootfs can never point a mount at a host path
  * (CVE-2021-30465). */
-int root_open(int rootfd, const char *path, int flags, err_t *err)
+static int open_in_root(int rootfd, const char *path, int flags)
 {
     struct open_how how = {
         .flags = (unsigned long long) (flags | O_CLOEXEC),
@@ -19,12 +23,16 @@ int root_open(int rootfd, const char *path, int flags, err_t *err)
     };
     while (*path == '/')
         path++;
-    if (*path == '\0')
-        path = ".";
     int fd;
     do
-        fd = (int) syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        fd = (int) syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
     while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+    return fd;
+}
+
+int root_open(int rootfd, const char *path, int flags, err_t *err)
+{
+    int fd = open_in_root(rootfd, path, flags);
     if (fd < 0)
         return make_err(err, errno, "open %s in the rootfs", path);
     return fd;
@@ -43,54 +51,103 @@ int root_open_parent(int rootfd, const char *path, char **name, err_t *err)
     return fd;
 }
 
+/* A dangling symlink at prefix/name (prefix absolute): where creating it
+ * should go instead, as an absolute path inside the rootfs (".." at the
+ * root stays there, as path_clean keeps it). */
+static char *follow_dangling(int parent, const char *prefix, const char *name, const char *rest)
+{
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
+    if (n < 0)
+        return NULL;
+    target[n] = '\0';
+    cleanup_free char *joined =
+        target[0] == '/' ? xasprintf("%s/%s", target, rest) : xasprintf("%s/%s/%s", prefix, target, rest);
+    return path_clean(joined);
+}
+
+/* Opens one component below parent, creating it when missing (a file when
+ * it is the last of a file path). */
+static int open_or_create(int parent, const char *name, const char *shown, bool file, mode_t mode, err_t *err)
+{
+    int made = file ? openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode)
+                    : mkdirat(parent, name, mode);
+    if (made < 0 && errno != EEXIST)
+        return make_err(err, errno, "create %s in the rootfs", shown);
+    if (made >= 0 && file)
+        close(made);
+    int fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (file ? 0 : O_DIRECTORY));
+    if (fd < 0)
+        return make_err(err, errno, "open %s in the rootfs", shown);
+    return fd;
+}
+
+#define WALK_REDIRECTED (-2)
+
+/* One walk down the absolute path todo. Returns the final fd, or
+ * WALK_REDIRECTED with *redirect set when a dangling symlink sends the
+ * walk elsewhere. */
+static int walk_creating(int rootfd, const char *todo, bool last_is_file, mode_t mode, char **redirect, err_t *err)
+{
+    cleanup_close int parent = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+    if (parent < 0)
+        return make_err(err, errno, "open the rootfs");
+    size_t done = 0; /* todo[0..done) is resolved: "/a/b" */
+    while (todo[done]) {
+        const char *comp = todo + done + 1;
+        size_t len = strcspn(comp, "/");
+        bool last = comp[len] == '\0';
+        cleanup_free char *name = strndup(comp, len);
+        cleanup_free char *sub = strndup(todo, done + 1 + len);
+        bool file = last && last_is_file;
+        int child = open_in_root(rootfd, sub, O_PATH | (file ? 0 : O_DIRECTORY));
+        if (child < 0 && errno != ENOENT)
+            return make_err(err, errno, "open %s in the rootfs", sub);
+        struct stat st;
+        if (child < 0 && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+            cleanup_free char *prefix = strndup(todo, done);
+            *redirect = follow_dangling(parent, prefix, name, last ? "" : comp + len + 1);
+            if (*redirect == NULL)
+                return make_err(err, errno, "readlink %s in the rootfs", sub);
+            return WALK_REDIRECTED;
+        }
+        if (child < 0 && (child = open_or_create(parent, name, sub, file, last ? mode : 0755, err)) < 0)
+            return -1;
+        close(parent);
+        parent = child;
+        done += 1 + len;
+    }
+    return steal_fd(&parent);
+}
+
+/* Creates what is missing of path below rootfd (the last component a file
+ * when last_is_file, with mode), resolving every component inside the
+ * rootfs: a dangling symlink gets its target made there, never on the
+ * host. Returns an O_PATH fd of the result. */
+static int root_create(int rootfd, const char *path, bool last_is_file, mode_t mode, err_t *err)
+{
+    int fd = open_in_root(rootfd, path, O_PATH | (last_is_file ? 0 : O_DIRECTORY));
+    if (fd >= 0 || errno != ENOENT)
+        return fd >= 0 ? fd : make_err(err, errno, "open %s in the rootfs", path);
+    cleanup_free char *absolute = xasprintf("/%s", path);
+    cleanup_free char *todo = path_clean(absolute);
+    for (int links = 0; links <= MAX_SYMLINKS; links++) {
+        char *redirect = NULL;
+        fd = walk_creating(rootfd, todo, last_is_file, mode, &redirect, err);
+        if (fd != WALK_REDIRECTED)
+            return fd;
+        free(todo);
+        todo = redirect;
+    }
+    return make_err(err, ELOOP, "open %s in the rootfs", path);
+}
+
 int root_mkdir_all(int rootfd, const char *path, mode_t mode, err_t *err)
 {
-    cleanup_err err_t first = NULL;
-    int fd = root_open(rootfd, path, O_PATH | O_DIRECTORY, &first);
-    if (fd >= 0 || first->errnum != ENOENT)
-        return fd >= 0 ? fd : (*err = steal_ptr(&first), -1);
-
-    cleanup_free char *clean = path_clean(path);
-    char *slash = strrchr(clean, '/');
-    cleanup_close int parent = -1;
-    if (slash == NULL || slash == clean)
-        parent = root_open(rootfd, "/", O_PATH | O_DIRECTORY, err);
-    else {
-        *slash = '\0';
-        parent = root_mkdir_all(rootfd, clean, mode, err);
-        *slash = '/';
-    }
-    if (parent < 0)
-        return -1;
-    const char *name = slash ? slash + 1 : clean;
-    if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
-        return make_err(err, errno, "mkdir %s in the rootfs", path);
-    return root_open(parent, name, O_PATH | O_DIRECTORY, err);
+    return root_create(rootfd, path, false, mode, err);
 }
 
 int root_mkfile(int rootfd, const char *path, mode_t mode, err_t *err)
 {
-    cleanup_err err_t first = NULL;
-    int fd = root_open(rootfd, path, O_PATH, &first);
-    if (fd >= 0 || first->errnum != ENOENT)
-        return fd >= 0 ? fd : (*err = steal_ptr(&first), -1);
-
-    cleanup_free char *clean = path_clean(path);
-    char *slash = strrchr(clean, '/');
-    cleanup_close int parent = -1;
-    if (slash == NULL || slash == clean)
-        parent = root_open(rootfd, "/", O_PATH | O_DIRECTORY, err);
-    else {
-        *slash = '\0';
-        parent = root_mkdir_all(rootfd, clean, 0755, err);
-    }
-    if (parent < 0)
-        return -1;
-    const char *name = slash ? slash + 1 : clean;
-    int created = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (created < 0 && errno != EEXIST)
-        return make_err(err, errno, "create %s in the rootfs", path);
-    if (created >= 0)
-        close(created);
-    return root_open(parent, name, O_PATH, err);
+    return root_create(rootfd, path, true, mode, err);
 }

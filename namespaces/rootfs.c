@@ -76,6 +76,22 @@ static int pivot(int rootfd, const char *rootfs, bool no_pivot, err_t *err)
     return 0;
 }
 
+/* A /dev bind-mounted from elsewhere is used as it is: nothing is created
+ * in it, as runc does, so a host directory is never changed. */
+static bool dev_is_bound(const struct oci_config *config)
+{
+    for (size_t i = 0; i < config->mounts_len; i++) {
+        const struct oci_mount *m = &config->mounts[i];
+        cleanup_free char *dest = path_clean(m->destination);
+        if (strcmp(dest, "/dev") != 0)
+            continue;
+        for (size_t o = 0; o < m->options_len; o++)
+            if (strcmp(m->options[o], "bind") == 0 || strcmp(m->options[o], "rbind") == 0)
+                return true;
+    }
+    return false;
+}
+
 int rootfs_setup(const struct rootfs_opts *opts, err_t *err)
 {
     const struct oci_config *config = opts->config;
@@ -93,7 +109,7 @@ int rootfs_setup(const struct rootfs_opts *opts, err_t *err)
     for (size_t i = 0; i < config->mounts_len; i++)
         if (mount_config_entry(rootfd, opts, i, err) < 0)
             return -1;
-    if (devices_create(rootfd, config, err) < 0 || devices_links(rootfd, err) < 0)
+    if (!dev_is_bound(config) && (devices_create(rootfd, config, err) < 0 || devices_links(rootfd, err) < 0))
         return -1;
     return pivot(rootfd, opts->rootfs, opts->no_pivot, err);
 }

@@ -110,7 +110,7 @@ void launch_free(struct launch *l);
 _Noreturn void init_main(struct launch *l);
 
 /* Process attributes of config.md, applied in the child. */
-int process_apply_early(const struct oci_config *config, err_t *err); /* rlimits, oom, scheduling */
+int process_apply_early(const struct oci_config *config, err_t *err); /* oom_score_adj, scheduling */
 /* scheduler, ioPriority, personality, memoryPolicy */
 int process_apply_scheduling(const struct oci_config *config, err_t *err);
 int process_apply_user(const struct oci_config *config, const char *id, bool new_keyring, err_t *err);

@@ -38,12 +38,11 @@ static int apply_oom_score_adj(const struct oci_process *p, err_t *err)
     return 0;
 }
 
-/* Everything that does not depend on the rootfs, done before the mounts
- * while the runtime still holds every capability. */
+/* What does not depend on the rootfs, done before the mounts while the
+ * host's /proc is still there. */
 int process_apply_early(const struct oci_config *config, err_t *err)
 {
-    const struct oci_process *p = config->process;
-    if (apply_rlimits(p, err) < 0 || apply_oom_score_adj(p, err) < 0)
+    if (apply_oom_score_adj(config->process, err) < 0)
         return -1;
     return process_apply_scheduling(config, err);
 }
@@ -73,7 +72,14 @@ static int switch_user(const struct oci_user *u, err_t *err)
 
 int process_apply_user(const struct oci_config *config, const char *id, bool new_keyring, err_t *err)
 {
+    /* No capabilities object: no capabilities, as runc does. */
+    static const struct oci_capabilities no_capabilities;
     const struct oci_process *p = config->process;
+    const struct oci_capabilities *caps = p->capabilities ? p->capabilities : &no_capabilities;
+    /* Only now: a small RLIMIT_NOFILE must not starve the setup. Before the
+     * capabilities go, as raising a hard limit needs CAP_SYS_RESOURCE. */
+    if (apply_rlimits(p, err) < 0)
+        return -1;
     if (new_keyring && join_session_keyring(id, err) < 0)
         return -1;
     /* First as root, so a cwd only root can reach works; again below as
@@ -81,7 +87,7 @@ int process_apply_user(const struct oci_config *config, const char *id, bool new
     bool chdir_done = chdir(p->cwd) == 0;
     if (!chdir_done && errno != EACCES && errno != EPERM)
         return make_err(err, errno, "process.cwd: chdir %s", p->cwd);
-    if (p->capabilities && caps_drop_bounding(p->capabilities, err) < 0)
+    if (caps_drop_bounding(caps, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return make_err(err, errno, "keep capabilities across setuid");
@@ -89,7 +95,7 @@ int process_apply_user(const struct oci_config *config, const char *id, bool new
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         return make_err(err, errno, "reset keep-capabilities");
-    if (p->capabilities && caps_apply(p->capabilities, err) < 0)
+    if (caps_apply(caps, err) < 0)
         return -1;
     if (!chdir_done && chdir(p->cwd) < 0)
         return make_err(err, errno, "process.cwd: chdir %s", p->cwd);

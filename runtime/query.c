@@ -72,6 +72,8 @@ static void summarize(struct container_summary *s, const struct runtime_ctx *ctx
     s->bundle = xstrdup(state ? state->bundle : "");
     s->created = xstrdup(state ? state->created : "");
     s->owner = owner_name(state ? state->owner : getuid());
+    if (state)
+        state->owner_name = xstrdup(s->owner);
     s->state_json = state_document(id, state, status);
     cleanup_closep(&dir.fd);
 }

@@ -72,7 +72,9 @@ static char *error_reason(yajl_handle h, const char *text, size_t len)
 static size_t error_offset(yajl_handle h, const char *reason)
 {
     size_t consumed = yajl_get_bytes_consumed(h);
-    if (strstr(reason, "comment") || strstr(reason, "invalid character inside string"))
+    /* The lexer stops before the byte it rejects in these cases. */
+    if (strstr(reason, "comment") || strstr(reason, "invalid character inside string") ||
+        strstr(reason, "invalid string in json text") || strstr(reason, "malformed number"))
         return consumed;
     return consumed > 0 ? consumed - 1 : 0;
 }

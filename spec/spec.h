@@ -65,8 +65,8 @@ struct oci_rlimit {
     uint64_t hard;
 };
 
-/* An absent set is empty; an absent capabilities object leaves the
- * runtime's own capabilities alone (as runc does). */
+/* An absent set is empty, and so is every set when the capabilities
+ * object is absent (as runc does). */
 struct oci_capabilities {
     char **bounding;
     size_t bounding_len;
@@ -467,6 +467,7 @@ struct container_state {
     char *rootfs;
     char *created;  /* RFC 3339 */
     uint32_t owner; /* uid that created it */
+    char *owner_name; /* not stored: `list` shows it, `state` prints "" as runc */
     char *cgroup_path; /* the resolved cgroupsPath, "" when none */
     bool own_pid_ns;   /* the container has a private pid namespace */
     bool oom_killed;

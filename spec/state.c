@@ -52,7 +52,7 @@ char *spec_state_to_json(const struct container_state *state, enum container_sta
     json_gen_key_string(g, "created", state->created);
     gen_annotations(g, &state->annotations);
     /* `runc state` leaves owner empty; only `runc list` fills it in. */
-    json_gen_key_string(g, "owner", "");
+    json_gen_key_string(g, "owner", state->owner_name ? state->owner_name : "");
     if (with_private_fields)
         gen_private_fields(g, state);
     yajl_gen_map_close(g);
@@ -134,6 +134,7 @@ void spec_free_state(struct container_state *state)
     free(state->rootfs);
     free(state->created);
     free(state->cgroup_path);
+    free(state->owner_name);
     oci_map_free(&state->annotations);
     free(state);
 }

@@ -21,6 +21,15 @@ else
     echo "not ok - bats is not installed (make deps)" | ./tests/tap-summary.sh "$counts"
 fi
 
+# The same cgroup tests on a pure cgroup v2 kernel, in a VM (tests/vm/).
+if [ "${BERTH_NO_VM:-0}" = 1 ]; then
+    echo "ok - cgroup v2 VM tests # skip BERTH_NO_VM=1"
+else
+    ./tests/vm/run.sh "$top/tests/vm/tests.sh"
+    rc=$?
+    [ $rc -eq 125 ] && echo "not ok - the cgroup v2 VM did not run"
+fi | sed -E 's/^((not )?ok [0-9]+)( -)? /\1 - [cgroup v2] /' | ./tests/tap-summary.sh "$counts"
+
 # The suite must leave the host as it found it.
 {
     if [ "$(host_devices)" = "$devices_before" ]; then

@@ -4,7 +4,7 @@
  *   checker rlimit NAME | caps | env NAME | personality | sched | ioprio
  *   checker write PATH | read PATH | mkdir PATH | mount | stat PATH
  *   checker exit N | sleep SECONDS | timens
- *   checker ids | pid | status PREFIX | statvfs PATH | exec PATH [ARGS...] */
+ *   checker ids | pid | status PREFIX | statvfs PATH | exec PATH [ARGS...] | fork N */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +23,8 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,6 +183,27 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "exec") == 0) {
         execv(arg, argv + 2);
         return fail("exec");
+    } else if (strcmp(cmd, "fork") == 0) {
+        /* how many children fit (pids limit): each waits until killed */
+        int n = atoi(arg), forked = 0, err = 0;
+        pid_t kids[1024];
+        for (int i = 0; i < n && i < 1024; i++) {
+            pid_t p = fork();
+            if (p == 0) {
+                pause();
+                _exit(0);
+            }
+            if (p < 0) {
+                err = errno;
+                break;
+            }
+            kids[forked++] = p;
+        }
+        for (int i = 0; i < forked; i++)
+            kill(kids[i], SIGKILL);
+        while (wait(NULL) > 0)
+            ;
+        printf("forked=%d%s%s\n", forked, err ? " error=" : "", err ? strerror(err) : "");
     } else if (strcmp(cmd, "exit") == 0) {
         return atoi(arg);
     } else if (strcmp(cmd, "sleep") == 0) {

@@ -34,10 +34,20 @@ COMMANDS=(create delete features kill list run spec start state)
     [[ "$stderr" == *"Usage: berth"* ]]
 }
 
+# the commands `berth --help` lists
+listed_commands() {
+    "$BERTH" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}'
+}
+
 @test "every command has --help, which does nothing else" {
     mkdir "$BATS_TEST_TMPDIR/empty"
     cd "$BATS_TEST_TMPDIR/empty"
+    local all
+    all=$(listed_commands)
     for cmd in "${COMMANDS[@]}"; do
+        grep -qx "$cmd" <<<"$all" || fail "berth --help does not list $cmd"
+    done
+    for cmd in $all; do
         run --separate-stderr "$BERTH" --root "$ROOT" "$cmd" --help
         [ "$status" -eq 0 ] || fail "berth $cmd --help: exit status $status, stderr: $stderr"
         [[ "$output" == *"Usage: berth $cmd"* ]] || fail "berth $cmd --help: no usage line in: $output"

@@ -13,9 +13,31 @@
 
 bats_require_minimum_version 1.5.0
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
-load '/usr/lib/bats/bats-file/load'
+# bats-support, bats-assert and bats-file. Their load.bash files cost a
+# dozen subshells per test (dirname for each source): sourcing one copy of
+# their sources, made once per bats run, saves about a minute on the suite.
+BATS_LIBS=/usr/lib/bats
+berth_load_libs() {
+    local cache=${BATS_RUN_TMPDIR:-}/berth-bats-libs.bash f
+    if [ -n "${BATS_RUN_TMPDIR:-}" ] && [ ! -s "$cache" ]; then
+        {
+            for f in bats-support/src/{output,error,lang}.bash \
+                bats-assert/src/{assert,refute,assert_equal,assert_not_equal,assert_success,assert_failure}.bash \
+                bats-assert/src/{assert_output,refute_output,assert_line,refute_line,assert_regex,refute_regex}.bash \
+                bats-file/src/{file,temp}.bash; do
+                cat "$BATS_LIBS/$f" || return 1
+            done
+        } >"$cache.$$" && mv "$cache.$$" "$cache" || rm -f "$cache.$$"
+    fi
+    if [ -s "$cache" ]; then
+        source "$cache"
+    else
+        load "$BATS_LIBS/bats-support/load"
+        load "$BATS_LIBS/bats-assert/load"
+        load "$BATS_LIBS/bats-file/load"
+    fi
+}
+berth_load_libs
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BERTH=${BERTH:-$TOP/berth}
@@ -252,7 +274,8 @@ cgroup_dir() {
 leftover_cgroups() {
     local dir
     for dir in $(own_cgroup_dirs); do
-        find "$dir" -maxdepth 4 -type d -name "$ID_PREFIX*" 2>/dev/null || true
+        # the container's cgroup is OWN/ID, or OWN/PARENT/NAME for a cgroupsPath
+        find "$dir" -maxdepth 2 -type d -name "$ID_PREFIX*" 2>/dev/null || true
     done
 }
 

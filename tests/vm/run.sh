@@ -13,6 +13,7 @@ cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
 run=$(mktemp -d /tmp/berth-vm.XXXXXX)
 trap 'rm -rf "$run"' EXIT
 printf '%s\n' "$*" >"$run/cmd.sh"
+: >"$run/console" # tail below must find it before qemu writes
 # /dev/kvm on these hosts cannot run a normal kernel: TCG it is.
 timeout --foreground -k 5 "${VM_TIMEOUT:-300}" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
