@@ -196,13 +196,22 @@ void process_set_home(struct oci_process *p)
     p->env[p->env_len] = NULL;
 }
 
+/* Dispositions go back to the default for every signal, glibc's own real
+ * time ones (32, 33) included, which signal(3) refuses to touch: an
+ * ignored signal inherited from the caller would outlive exec. */
 static void reset_signals(void)
 {
+    struct {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        uint64_t mask;
+    } dfl = {.handler = SIG_DFL};
+    for (int sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
     sigset_t none;
     sigemptyset(&none);
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            signal(sig, SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 

@@ -37,130 +37,62 @@ static bool parse_bytes(const char *s, int64_t *out)
     return true;
 }
 
-static struct oci_memory *memory(struct oci_resources *r)
-{
-    return r->memory ? r->memory : (r->memory = xzalloc(sizeof(*r->memory)));
-}
-
-static struct oci_cpu *cpu(struct oci_resources *r)
-{
-    return r->cpu ? r->cpu : (r->cpu = xzalloc(sizeof(*r->cpu)));
-}
-
 enum value_kind { BYTES, I64, U64, TEXT };
+
+/* Grouped by the part of linux.resources they set (set_field relies on it). */
+enum update_field {
+    BLKIO_WEIGHT,
+    CPU_BURST, CPU_PERIOD, CPU_QUOTA, CPU_RT_PERIOD, CPU_RT_RUNTIME, CPU_SHARES, CPUSET_CPUS, CPUSET_MEMS,
+    KERNEL_MEMORY, KERNEL_MEMORY_TCP, MEMORY, MEMORY_RESERVATION, MEMORY_SWAP,
+    PIDS_LIMIT,
+};
 
 struct update_flag_def {
     const char *name;
     enum value_kind kind;
-    void (*set)(struct oci_resources *r, int64_t n, const char *text);
+    enum update_field field;
 };
-
-static void set_memory(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    memory(r)->has_limit = true;
-    memory(r)->limit = n;
-}
-static void set_memory_swap(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    memory(r)->has_swap = true;
-    memory(r)->swap = n;
-}
-static void set_memory_reservation(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    memory(r)->has_reservation = true;
-    memory(r)->reservation = n;
-}
-static void set_kernel_memory(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    memory(r)->has_kernel = true;
-    memory(r)->kernel = n;
-}
-static void set_kernel_memory_tcp(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    memory(r)->has_kernel_tcp = true;
-    memory(r)->kernel_tcp = n;
-}
-static void set_cpu_shares(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_shares = true;
-    cpu(r)->shares = (uint64_t) n;
-}
-static void set_cpu_quota(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_quota = true;
-    cpu(r)->quota = n;
-}
-static void set_cpu_period(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_period = true;
-    cpu(r)->period = (uint64_t) n;
-}
-static void set_cpu_burst(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_burst = true;
-    cpu(r)->burst = (uint64_t) n;
-}
-static void set_cpu_rt_period(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_realtime_period = true;
-    cpu(r)->realtime_period = (uint64_t) n;
-}
-static void set_cpu_rt_runtime(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    cpu(r)->has_realtime_runtime = true;
-    cpu(r)->realtime_runtime = n;
-}
-static void set_cpuset_cpus(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) n;
-    free(cpu(r)->cpus);
-    cpu(r)->cpus = xstrdup(t);
-}
-static void set_cpuset_mems(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) n;
-    free(cpu(r)->mems);
-    cpu(r)->mems = xstrdup(t);
-}
-static void set_pids_limit(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    if (r->pids == NULL)
-        r->pids = xzalloc(sizeof(*r->pids));
-    r->pids->has_limit = true;
-    r->pids->limit = n;
-}
-static void set_blkio_weight(struct oci_resources *r, int64_t n, const char *t)
-{
-    (void) t;
-    if (r->block_io == NULL)
-        r->block_io = xzalloc(sizeof(*r->block_io));
-    r->block_io->has_weight = true;
-    r->block_io->weight = (uint16_t) n;
-}
 
 /* runc update's flags ("cpu-share" is runc's spelling, "cpu-shares" too). */
 static const struct update_flag_def flag_defs[] = {
-    {"blkio-weight", U64, set_blkio_weight},       {"cpu-burst", U64, set_cpu_burst},
-    {"cpu-period", U64, set_cpu_period},           {"cpu-quota", I64, set_cpu_quota},
-    {"cpu-rt-period", U64, set_cpu_rt_period},     {"cpu-rt-runtime", I64, set_cpu_rt_runtime},
-    {"cpu-share", U64, set_cpu_shares},            {"cpu-shares", U64, set_cpu_shares},
-    {"cpuset-cpus", TEXT, set_cpuset_cpus},        {"cpuset-mems", TEXT, set_cpuset_mems},
-    {"kernel-memory", BYTES, set_kernel_memory},   {"kernel-memory-tcp", BYTES, set_kernel_memory_tcp},
-    {"memory", BYTES, set_memory},                 {"memory-reservation", BYTES, set_memory_reservation},
-    {"memory-swap", BYTES, set_memory_swap},       {"pids-limit", I64, set_pids_limit},
+    {"blkio-weight", U64, BLKIO_WEIGHT},      {"cpu-burst", U64, CPU_BURST},
+    {"cpu-period", U64, CPU_PERIOD},          {"cpu-quota", I64, CPU_QUOTA},
+    {"cpu-rt-period", U64, CPU_RT_PERIOD},    {"cpu-rt-runtime", I64, CPU_RT_RUNTIME},
+    {"cpu-share", U64, CPU_SHARES},           {"cpu-shares", U64, CPU_SHARES},
+    {"cpuset-cpus", TEXT, CPUSET_CPUS},       {"cpuset-mems", TEXT, CPUSET_MEMS},
+    {"kernel-memory", BYTES, KERNEL_MEMORY},  {"kernel-memory-tcp", BYTES, KERNEL_MEMORY_TCP},
+    {"memory", BYTES, MEMORY},                {"memory-reservation", BYTES, MEMORY_RESERVATION},
+    {"memory-swap", BYTES, MEMORY_SWAP},      {"pids-limit", I64, PIDS_LIMIT},
 };
+
+/* The part of resources a flag sets, made when first needed. */
+#define PART(r, member) ((r)->member ? (r)->member : ((r)->member = xzalloc(sizeof(*(r)->member))))
+#define SET(has, field, value) ((has) = true, (field) = (value))
+
+static void set_field(struct oci_resources *r, enum update_field f, int64_t n, const char *text)
+{
+    struct oci_memory *m = f >= KERNEL_MEMORY && f <= MEMORY_SWAP ? PART(r, memory) : NULL;
+    struct oci_cpu *c = f >= CPU_BURST && f <= CPUSET_MEMS ? PART(r, cpu) : NULL;
+    struct oci_pids *p = f == PIDS_LIMIT ? PART(r, pids) : NULL;
+    struct oci_block_io *b = f == BLKIO_WEIGHT ? PART(r, block_io) : NULL;
+    switch (f) {
+    case BLKIO_WEIGHT: SET(b->has_weight, b->weight, (uint16_t) n); break;
+    case CPU_BURST: SET(c->has_burst, c->burst, (uint64_t) n); break;
+    case CPU_PERIOD: SET(c->has_period, c->period, (uint64_t) n); break;
+    case CPU_QUOTA: SET(c->has_quota, c->quota, n); break;
+    case CPU_RT_PERIOD: SET(c->has_realtime_period, c->realtime_period, (uint64_t) n); break;
+    case CPU_RT_RUNTIME: SET(c->has_realtime_runtime, c->realtime_runtime, n); break;
+    case CPU_SHARES: SET(c->has_shares, c->shares, (uint64_t) n); break;
+    case CPUSET_CPUS: free(c->cpus), c->cpus = xstrdup(text); break;
+    case CPUSET_MEMS: free(c->mems), c->mems = xstrdup(text); break;
+    case KERNEL_MEMORY: SET(m->has_kernel, m->kernel, n); break;
+    case KERNEL_MEMORY_TCP: SET(m->has_kernel_tcp, m->kernel_tcp, n); break;
+    case MEMORY: SET(m->has_limit, m->limit, n); break;
+    case MEMORY_RESERVATION: SET(m->has_reservation, m->reservation, n); break;
+    case MEMORY_SWAP: SET(m->has_swap, m->swap, n); break;
+    case PIDS_LIMIT: SET(p->has_limit, p->limit, n); break;
+    }
+}
 
 const char *const *update_flag_names(void)
 {
@@ -183,7 +115,7 @@ static int apply_flag(struct oci_resources *r, const struct update_flag *f, err_
                   (d->kind == U64 && parse_u64(f->value, &u) && u <= INT64_MAX && (n = (int64_t) u, true));
         if (!ok)
             return make_err(err, 0, "update: --%s: invalid value \"%s\"", f->name, f->value);
-        d->set(r, n, f->value);
+        set_field(r, d->field, n, f->value);
         return 0;
     }
     return make_err(err, 0, "update: unknown option --%s", f->name);
