@@ -220,3 +220,18 @@ run_detached() {
     assert_success
     [ ! -d "$dir" ]
 }
+
+@test "cgroups: an OOM kill in one container changes nothing in another" {
+    set_args sleep 100
+    update_config '.linux.resources.memory = {"limit": 33554432}'
+    run_detached
+    bystander=$ID
+    pid=$(state_field "$bystander" .pid)
+    ID=$(new_id)
+    set_args sh -c 'x=a; while true; do x=$x$x; done'
+    run_container
+    assert_equal "$status" 137
+    assert_equal "$(container_status "$bystander")" running
+    assert_equal "$(state_field "$bystander" .pid)" "$pid"
+    assert_equal "$(state_field "$bystander" .oomKilled)" null
+}
