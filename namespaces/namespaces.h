@@ -53,11 +53,16 @@ struct rootfs_opts {
     const char *self_cgroup;
 };
 
-/* Mounts everything in the container's new mount namespace and makes the
- * rootfs the process's root: propagation, the rootfs bind, every mount of
- * config.json in order, devices and /dev links, then pivot_root (or
- * MS_MOVE + chroot with no_pivot). */
-int rootfs_setup(const struct rootfs_opts *opts, err_t *err);
+/* In the container's new mount namespace, first: every mount becomes a
+ * slave (or takes rootfsPropagation), so nothing mounted from here on
+ * reaches the host. */
+int rootfs_prepare(const struct oci_config *config, err_t *err);
+/* The rootfs bound onto itself, every mount of config.json in order,
+ * devices and /dev links; the host's paths are still visible after it
+ * (createContainer hooks run then). */
+int rootfs_mount(const struct rootfs_opts *opts, err_t *err);
+/* The rootfs becomes "/": pivot_root, or MS_MOVE + chroot with no_pivot. */
+int rootfs_pivot(const char *rootfs, bool no_pivot, err_t *err);
 /* After pivot and sysctl: masked paths, readonly paths, root.readonly and
  * the final rootfs propagation. */
 int rootfs_finish(const struct oci_config *config, err_t *err);

@@ -52,9 +52,9 @@ static int make_parent_mount_private(const char *rootfs, err_t *err)
     }
 }
 
-static int pivot(int rootfd, const char *rootfs, bool no_pivot, err_t *err)
+int rootfs_pivot(const char *rootfs, bool no_pivot, err_t *err)
 {
-    if (fchdir(rootfd) < 0)
+    if (chdir(rootfs) < 0)
         return make_err(err, errno, "chdir to the rootfs");
     if (no_pivot) {
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
@@ -92,12 +92,18 @@ static bool dev_is_bound(const struct oci_config *config)
     return false;
 }
 
-int rootfs_setup(const struct rootfs_opts *opts, err_t *err)
+int rootfs_prepare(const struct oci_config *config, err_t *err)
 {
-    const struct oci_config *config = opts->config;
     unsigned long propagation = propagation_flags(rootfs_propagation(config));
     if (mount(NULL, "/", NULL, propagation ? propagation : MS_SLAVE | MS_REC, NULL) < 0)
         return make_err(err, errno, "set the propagation of /");
+    return 0;
+}
+
+int rootfs_mount(const struct rootfs_opts *opts, err_t *err)
+{
+    const struct oci_config *config = opts->config;
+    unsigned long propagation = propagation_flags(rootfs_propagation(config));
     if ((propagation & MS_SHARED) && make_parent_mount_private(opts->rootfs, err) < 0)
         return -1;
     if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -111,7 +117,7 @@ int rootfs_setup(const struct rootfs_opts *opts, err_t *err)
             return -1;
     if (!dev_is_bound(config) && (devices_create(rootfd, config, err) < 0 || devices_links(rootfd, err) < 0))
         return -1;
-    return pivot(rootfd, opts->rootfs, opts->no_pivot, err);
+    return 0;
 }
 
 /* The verified /dev/null of the container: a char device 1:3, opened by

@@ -19,7 +19,7 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
     l->bundle = path_absolute(opts->bundle && *opts->bundle ? opts->bundle : ".");
     if (l->bundle == NULL)
         return make_err(err, errno, "bundle: resolve the current directory");
-    if (spec_load_config(l->bundle, &l->config, NULL, NULL, err) < 0)
+    if (spec_load_config(l->bundle, &l->config, &l->config_json, &l->config_json_len, err) < 0)
         return -1;
     if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0)
         return -1;

@@ -53,5 +53,16 @@ int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, 
         if (force_stop(state, err) < 0)
             return -1;
     }
-    return container_destroy(&dir, state, err);
+    /* poststop runs after everything is gone, from the config kept in the
+     * state dir: read it first. */
+    cleanup_config struct oci_config *config = NULL;
+    if (state && (state->hook_kinds & (1u << HOOK_POSTSTOP)) && store_read_config(&dir, &config, err) < 0)
+        return -1;
+    if (container_destroy(&dir, state, err) < 0)
+        return -1;
+    if (config) {
+        cleanup_free char *json = spec_state_to_json(state, STATUS_STOPPED, false);
+        hooks_run_warning_only(config, HOOK_POSTSTOP, json);
+    }
+    return 0;
 }

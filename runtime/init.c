@@ -43,7 +43,8 @@ static int wait_for_start(int fifo, err_t *err)
     return 0;
 }
 
-static int setup_environment(struct launch *l, err_t *err)
+/* Everything mounted, the host's paths still visible. */
+static int mount_environment(struct launch *l, err_t *err)
 {
     struct oci_config *config = l->config;
     cleanup_free char *self_cgroup = NULL;
@@ -57,10 +58,34 @@ static int setup_environment(struct launch *l, err_t *err)
         .config = config,
         .bundle = l->bundle,
         .rootfs = l->rootfs,
-        .no_pivot = l->opts->no_pivot,
         .self_cgroup = self_cgroup,
     };
-    if (rootfs_setup(&rootfs, err) < 0 || uts_apply(config, err) < 0 || sysctl_apply(config, err) < 0)
+    if (rootfs_prepare(config, err) < 0 || rootfs_mount(&rootfs, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* prestart and createRuntime run in the parent (the runtime's namespaces),
+ * createContainer here, in the container's: all before pivot_root. */
+static int run_create_hooks(struct launch *l, err_t *err)
+{
+    const struct oci_config *config = l->config;
+    if (config->hooks[HOOK_PRESTART].len || config->hooks[HOOK_CREATE_RUNTIME].len) {
+        if (sync_send(l->child_sync_fd, SYNC_MOUNTED, NULL, 0, err) < 0 ||
+            sync_expect(l->child_sync_fd, SYNC_HOOKS_DONE, NULL, 0, err) < 0)
+            return -1;
+    }
+    if (config->hooks[HOOK_CREATE_CONTAINER].len == 0)
+        return 0;
+    cleanup_free char *state = launch_state_json(l, STATUS_CREATING, getpid());
+    return hooks_run(config, HOOK_CREATE_CONTAINER, state, err);
+}
+
+static int finish_environment(struct launch *l, err_t *err)
+{
+    struct oci_config *config = l->config;
+    if (rootfs_pivot(l->rootfs, l->opts->no_pivot, err) < 0 || uts_apply(config, err) < 0 ||
+        sysctl_apply(config, err) < 0)
         return -1;
     if (mkdir_p(config->process->cwd, 0755, err) < 0)
         return wrap_err(err, "process.cwd");
@@ -78,7 +103,7 @@ static int init_container(struct launch *l, err_t *err)
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
         return -1;
     mode_t inherited_umask = umask(0);
-    if (setup_environment(l, err) < 0)
+    if (mount_environment(l, err) < 0 || run_create_hooks(l, err) < 0 || finish_environment(l, err) < 0)
         return -1;
     umask(config->process->user.has_umask ? config->process->user.umask : inherited_umask);
     process_set_home(config->process);
@@ -91,6 +116,11 @@ static int init_container(struct launch *l, err_t *err)
         return -1;
     if (!start_now && wait_for_start(l->exec_fifo, err) < 0)
         return -1;
+    if (config->hooks[HOOK_START_CONTAINER].len) {
+        cleanup_free char *state = launch_state_json(l, STATUS_CREATED, getpid());
+        if (hooks_run(config, HOOK_START_CONTAINER, state, err) < 0)
+            return -1;
+    }
     return process_exec(config->process, executable, l->opts->preserve_fds, err);
 }
 

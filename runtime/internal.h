@@ -63,6 +63,8 @@ enum sync_type {
     SYNC_READY,   /* child → parent: everything set up, waiting to exec */
     SYNC_ACK,     /* parent → child: state recorded; payload: start now? */
     SYNC_ERROR,   /* child → parent: errnum + "json_path\0message" */
+    SYNC_MOUNTED, /* child → parent: mounts done, run prestart and createRuntime */
+    SYNC_HOOKS_DONE, /* parent → child: those hooks ran: go on */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *err);
@@ -83,6 +85,8 @@ struct launch {
     char *bundle;
     char *rootfs;
     struct container_dir dir;
+    char *config_json; /* config.json as read, kept in the state dir */
+    size_t config_json_len;
     struct cgroup *cgroup;
     struct ns_plan ns;
     int exec_fifo;  /* create: read end the child blocks on; run: -1 */
@@ -90,8 +94,9 @@ struct launch {
     int child_sync_fd;
     pid_t pid;
     int pidfd;
-    sigset_t forwarded; /* run: signals the parent relays to the container */
+    char *created; /* RFC 3339, taken just before clone */
     struct container_state *state;
+    bool pid_file_written;
 };
 
 /* Checks ID, bundle, config and rootfs, then makes the state dir. */
@@ -100,6 +105,9 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
  * nothing is left behind. start_now: no exec fifo, the child execs at once
  * (run), and the call returns once it has. */
 int launch_container(struct launch *l, bool start_now, err_t *err);
+/* The state document hooks get on stdin, built from the launch (in the
+ * parent or the child). */
+char *launch_state_json(const struct launch *l, enum container_status status, pid_t pid);
 /* Undoes a failed or finished launch: process, cgroup, state dir. */
 void launch_destroy(struct launch *l);
 void launch_free(struct launch *l);
@@ -122,6 +130,17 @@ int process_exec(const struct oci_process *process, const char *path, int preser
 
 int caps_drop_bounding(const struct oci_capabilities *caps, err_t *err);
 int caps_apply(const struct oci_capabilities *caps, err_t *err);
+
+/* ---- hooks ------------------------------------------------------------------- */
+
+/* Runs the hooks of one kind in order, each with state_json on stdin; the
+ * first failure (exit status, signal, timeout) is the error. */
+int hooks_run(const struct oci_config *config, enum oci_hook_kind kind, const char *state_json, err_t *err);
+/* poststop: every hook runs; a failure is a warning (runtime.md). */
+void hooks_run_warning_only(const struct oci_config *config, enum oci_hook_kind kind, const char *state_json);
+/* poststart and poststop need config.json after create: the copy in the
+ * state dir. */
+int store_read_config(const struct container_dir *dir, struct oci_config **config, err_t *err);
 
 /* Known settings berth cannot apply yet, or not on this host: an error
  * naming each, never silently ignored. */

@@ -51,7 +51,17 @@ static void copy_map(struct oci_map *to, const struct oci_map *from)
     }
 }
 
-static int record_state(struct launch *l, err_t *err)
+static uint32_t hook_kinds(const struct oci_config *config)
+{
+    uint32_t kinds = 0;
+    for (int k = 0; k < HOOK_KINDS; k++)
+        if (config->hooks[k].len)
+            kinds |= 1u << k;
+    return kinds;
+}
+
+/* The container's state as soon as its process exists. */
+static int make_state(struct launch *l, err_t *err)
 {
     struct container_state *s = l->state = xzalloc(sizeof(*s));
     char st;
@@ -61,20 +71,57 @@ static int record_state(struct launch *l, err_t *err)
         return make_err(err, errno, "read the start time of the container process");
     s->bundle = xstrdup(l->bundle);
     s->rootfs = xstrdup(l->rootfs);
-    s->created = now_rfc3339();
+    s->created = xstrdup(l->created);
     s->owner = getuid();
     s->cgroup_path = l->cgroup ? cgroup_describe(l->cgroup) : xstrdup("");
     s->own_pid_ns = (l->ns.clone_flags & CLONE_NEWPID) != 0;
+    s->hook_kinds = hook_kinds(l->config);
     copy_map(&s->annotations, &l->config->annotations);
-    if (store_write_state(&l->dir, s, err) < 0)
+    return 0;
+}
+
+char *launch_state_json(const struct launch *l, enum container_status status, pid_t pid)
+{
+    struct container_state s = {
+        .id = (char *) l->opts->id,
+        .pid = pid,
+        .bundle = l->bundle,
+        .rootfs = l->rootfs,
+        .created = l->created,
+        .cgroup_path = "",
+        .annotations = l->config->annotations,
+    };
+    return spec_state_to_json(&s, status, false);
+}
+
+static int record_state(struct launch *l, err_t *err)
+{
+    if (write_file_atomic_at(l->dir.fd, "config.json", l->config_json, l->config_json_len, 0600, err) < 0 ||
+        store_write_state(&l->dir, l->state, err) < 0)
         return -1;
     if (l->opts->pid_file) {
         char pid[16];
         int n = snprintf(pid, sizeof(pid), "%d", l->pid);
         if (write_file_atomic_at(AT_FDCWD, l->opts->pid_file, pid, (size_t) n, 0644, err) < 0)
             return wrap_err(err, "pid file");
+        l->pid_file_written = true;
     }
     return 0;
+}
+
+/* prestart and createRuntime: in the runtime's namespaces, once the child
+ * reports its mounts done and before it pivots. */
+static int run_runtime_create_hooks(struct launch *l, err_t *err)
+{
+    const struct oci_config *config = l->config;
+    if (config->hooks[HOOK_PRESTART].len == 0 && config->hooks[HOOK_CREATE_RUNTIME].len == 0)
+        return 0;
+    if (sync_expect(l->sync_fd, SYNC_MOUNTED, NULL, 0, err) < 0)
+        return -1;
+    cleanup_free char *state = launch_state_json(l, STATUS_CREATING, l->pid);
+    if (hooks_run(config, HOOK_PRESTART, state, err) < 0 || hooks_run(config, HOOK_CREATE_RUNTIME, state, err) < 0)
+        return -1;
+    return sync_send(l->sync_fd, SYNC_HOOKS_DONE, NULL, 0, err);
 }
 
 static int make_exec_fifo(struct launch *l, err_t *err)
@@ -135,18 +182,25 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return -1;
     if (!start_now && make_exec_fifo(l, err) < 0)
         return -1;
+    l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
     if (spawn(l, err) < 0)
         return -1;
 
     char go_on = start_now;
-    if (sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 || sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+    if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
+        run_runtime_create_hooks(l, err) < 0 || sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
     if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
         return -1;
     cleanup_closep(&l->exec_fifo);
-    if (start_now)
-        return sync_wait_exec(l->sync_fd, err);
-    return 0;
+    if (!start_now)
+        return 0;
+    if (sync_wait_exec(l->sync_fd, err) < 0)
+        return -1;
+    if (l->config->hooks[HOOK_POSTSTART].len == 0)
+        return 0;
+    cleanup_free char *state = launch_state_json(l, STATUS_RUNNING, l->pid);
+    return hooks_run(l->config, HOOK_POSTSTART, state, err);
 }
 
 void launch_destroy(struct launch *l)
@@ -168,7 +222,7 @@ void launch_destroy(struct launch *l)
             log_warn("remove cgroup: %s", ignored->msg);
         free_err(&ignored);
     }
-    if (l->opts->pid_file && l->state)
+    if (l->pid_file_written)
         unlink(l->opts->pid_file);
     if (l->dir.fd >= 0 && store_remove(&l->dir, &ignored) < 0)
         log_warn("%s", ignored->msg);
@@ -186,6 +240,8 @@ void launch_free(struct launch *l)
         cgroup_free(l->cgroup);
     spec_free_state(l->state);
     spec_free_config(l->config);
+    free(l->config_json);
+    free(l->created);
     free(l->bundle);
     free(l->rootfs);
     store_close(&l->dir);

@@ -65,11 +65,6 @@ int check_supported(const struct oci_config *config, err_t *err)
     }
     if (p->terminal)
         return config_err(err, "process.terminal", "terminals are not supported yet: set it to false");
-    for (int k = 0; k < HOOK_KINDS; k++) {
-        snprintf(path, sizeof(path), "hooks.%s", oci_hook_names[k]);
-        if (config->hooks[k].len)
-            return config_err(err, path, "hooks are not supported yet");
-    }
     if (check_lsm(p->apparmor_profile, "process.apparmorProfile", "apparmor", "AppArmor", err) < 0 ||
         check_lsm(p->selinux_label, "process.selinuxLabel", "selinux", "SELinux", err) < 0 ||
         check_lsm(l->mount_label, "linux.mountLabel", "selinux", "SELinux", err) < 0)

@@ -471,6 +471,7 @@ struct container_state {
     char *cgroup_path; /* the resolved cgroupsPath, "" when none */
     bool own_pid_ns;   /* the container has a private pid namespace */
     bool oom_killed;
+    uint32_t hook_kinds; /* bit (1 << HOOK_x) for each kind config.json has */
     struct oci_map annotations;
 };
 

@@ -33,6 +33,7 @@ static void gen_private_fields(yajl_gen g, const struct container_state *state)
     json_gen_key_string(g, "cgroupPath", state->cgroup_path);
     json_gen_key_bool(g, "ownPidNs", state->own_pid_ns);
     json_gen_key_bool(g, "oomKilled", state->oom_killed);
+    json_gen_key_u64(g, "hooks", state->hook_kinds);
     yajl_gen_map_close(g);
 }
 
@@ -77,6 +78,8 @@ static int private_field(struct jctx *c, const char *key, yajl_val v, void *obj)
         return json_string(c, v, &s->cgroup_path);
     if (streq(key, "ownPidNs"))
         return json_bool(c, v, &s->own_pid_ns);
+    if (streq(key, "hooks"))
+        return json_u32(c, v, &s->hook_kinds);
     if (streq(key, "oomKilled"))
         return json_bool(c, v, &s->oom_killed);
     return JSON_FIELD_UNKNOWN;
