@@ -18,7 +18,7 @@ struct command {
     int (*run)(const struct runtime_ctx *ctx, int argc, char **argv, err_t *err);
 };
 
-extern const struct command cmd_create, cmd_delete, cmd_events, cmd_features, cmd_kill, cmd_list, cmd_pause, cmd_ps,
+extern const struct command cmd_create, cmd_delete, cmd_events, cmd_exec, cmd_features, cmd_kill, cmd_list, cmd_pause, cmd_ps,
     cmd_resume, cmd_run, cmd_spec, cmd_start, cmd_state, cmd_update;
 
 /* getopt_long over a command's own arguments (argv[0] is the command), with

@@ -47,7 +47,5 @@ int parse_create_opts(const struct command *cmd, int argc, char **argv, bool wit
         case OPT_NO_SUBREAPER: break; /* berth run never becomes a subreaper */
         }
     }
-    if (opts->console_socket)
-        return make_err(err, 0, "%s: --console-socket: terminals are not supported yet", cmd->name);
     return cmd_container_id(cmd, argc, argv, &opts->id, err);
 }

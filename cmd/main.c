@@ -9,7 +9,7 @@
 #endif
 
 static const struct command *const commands[] = {
-    &cmd_create, &cmd_delete, &cmd_events, &cmd_features, &cmd_kill, &cmd_list,   &cmd_pause,
+    &cmd_create, &cmd_delete, &cmd_events, &cmd_exec, &cmd_features, &cmd_kill, &cmd_list, &cmd_pause,
     &cmd_ps,     &cmd_resume, &cmd_run,    &cmd_spec,     &cmd_start, &cmd_state, &cmd_update,
 };
 

@@ -67,6 +67,9 @@ int rootfs_pivot(const char *rootfs, bool no_pivot, err_t *err);
  * the final rootfs propagation. */
 int rootfs_finish(const struct oci_config *config, err_t *err);
 
+/* After pivot: the pty's slave bound onto /dev/console. */
+int console_bind(int pty_slave, err_t *err);
+
 /* ---- the rest of the container's environment --------------------------- */
 
 int uts_apply(const struct oci_config *config, err_t *err);

@@ -4,14 +4,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A terminal needs someone to hand it to: the console socket, or `run`
+ * in the foreground, which relays it (as runc). */
+static int check_terminal(const struct oci_config *config, const struct create_opts *opts, bool foreground,
+                          err_t *err)
+{
+    if (config->process->terminal && !opts->console_socket && !foreground)
+        return config_err(err, "process.terminal", "needs --console-socket to hand the terminal to");
+    if (!config->process->terminal && opts->console_socket)
+        return make_err(err, 0, "--console-socket needs process.terminal set to true");
+    return 0;
+}
+
 /* From the command line to a launch: ID, bundle, config and rootfs are
  * checked before anything touches the disk; the state dir comes last. */
-int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err)
+int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct create_opts *opts, bool foreground,
+                   err_t *err)
 {
     memset(l, 0, sizeof(*l));
     l->ctx = ctx;
     l->opts = opts;
-    l->dir.fd = l->exec_fifo = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
+    l->dir.fd = l->exec_fifo = l->console = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
     for (int t = 0; t < NS_TYPES; t++)
         l->ns.join_fds[t] = -1;
     if (container_id_check(opts->id, err) < 0)
@@ -21,7 +34,8 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
         return make_err(err, errno, "bundle: resolve the current directory");
     if (spec_load_config(l->bundle, &l->config, &l->config_json, &l->config_json_len, err) < 0)
         return -1;
-    if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0)
+    if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0 ||
+        check_terminal(l->config, opts, foreground, err) < 0)
         return -1;
     l->rootfs = path_join(l->bundle, l->config->root->path);
     struct stat st;
@@ -37,7 +51,7 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
 int container_create(const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err)
 {
     struct launch l;
-    int ret = launch_prepare(&l, ctx, opts, err);
+    int ret = launch_prepare(&l, ctx, opts, false, err);
     if (ret == 0 && (ret = launch_container(&l, false, err)) < 0)
         launch_destroy(&l);
     launch_free(&l);

@@ -105,6 +105,12 @@ static int init_container(struct launch *l, err_t *err)
     mode_t inherited_umask = umask(0);
     if (mount_environment(l, err) < 0 || run_create_hooks(l, err) < 0 || finish_environment(l, err) < 0)
         return -1;
+    if (config->process->terminal) {
+        cleanup_close int master = -1;
+        if (terminal_setup(config->process, true, &master, err) < 0 ||
+            sync_send_fd(l->child_sync_fd, SYNC_CONSOLE, master, err) < 0)
+            return -1;
+    }
     umask(config->process->user.has_umask ? config->process->user.umask : inherited_umask);
     process_set_home(config->process);
     if (process_apply_user(config, l->opts->id, !l->opts->no_new_keyring, err) < 0 ||

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "../cgroups/cgroups.h"
 #include "../namespaces/namespaces.h"
@@ -65,9 +67,13 @@ enum sync_type {
     SYNC_ERROR,   /* child → parent: errnum + "json_path\0message" */
     SYNC_MOUNTED, /* child → parent: mounts done, run prestart and createRuntime */
     SYNC_HOOKS_DONE, /* parent → child: those hooks ran: go on */
+    SYNC_CONSOLE,    /* child → parent: the pty master, by SCM_RIGHTS */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *err);
+int sync_send_fd(int fd, enum sync_type type, int passfd, err_t *err);
+/* The expected message with the fd it carries (close-on-exec). */
+int sync_expect_fd(int fd, enum sync_type type, int *passfd, err_t *err);
 int sync_send_error(int fd, const err_t error);
 /* Receives the expected message; an ERROR message becomes *err, as does
  * EOF (the child died). Returns the payload length. */
@@ -90,6 +96,7 @@ struct launch {
     struct cgroup *cgroup;
     struct ns_plan ns;
     int exec_fifo;  /* create: read end the child blocks on; run: -1 */
+    int console;    /* run without --console-socket: the pty master to relay */
     int sync_fd;    /* parent's end */
     int child_sync_fd;
     pid_t pid;
@@ -99,8 +106,10 @@ struct launch {
     bool pid_file_written;
 };
 
-/* Checks ID, bundle, config and rootfs, then makes the state dir. */
-int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct create_opts *opts, err_t *err);
+/* Checks ID, bundle, config and rootfs, then makes the state dir.
+ * foreground: `run` without --detach, which can relay a terminal. */
+int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct create_opts *opts, bool foreground,
+                   err_t *err);
 /* Everything up to a container process that waits before exec; on error
  * nothing is left behind. start_now: no exec fifo, the child execs at once
  * (run), and the call returns once it has. */
@@ -121,6 +130,8 @@ _Noreturn void init_main(struct launch *l);
 int process_apply_early(const struct oci_config *config, err_t *err); /* oom_score_adj, scheduling */
 /* scheduler, ioPriority, personality, memoryPolicy */
 int process_apply_scheduling(const struct oci_config *config, err_t *err);
+/* "0-3,7" as this process's CPU affinity (execCPUAffinity). */
+int set_cpu_affinity(const char *list, const char *json_path, err_t *err);
 int process_apply_user(const struct oci_config *config, const char *id, bool new_keyring, err_t *err);
 int process_find_executable(const struct oci_process *process, char **path, err_t *err);
 int process_verify_cwd(const struct oci_process *process, err_t *err);
@@ -130,6 +141,30 @@ int process_exec(const struct oci_process *process, const char *path, int preser
 
 int caps_drop_bounding(const struct oci_capabilities *caps, err_t *err);
 int caps_apply(const struct oci_capabilities *caps, err_t *err);
+
+/* ---- terminal ------------------------------------------------------------------ */
+
+/* In the container: the pty, controlling terminal, stdio (and for the
+ * init /dev/console). */
+int terminal_setup(const struct oci_process *process, bool bind_console, int *master, err_t *err);
+int terminal_send_to_socket(const char *path, int master, err_t *err);
+
+struct terminal_relay {
+    int master;
+    bool stdin_open;
+    bool raw;
+    struct termios saved;
+};
+int terminal_relay_start(struct terminal_relay *r, int master, err_t *err);
+void terminal_relay_resize(const struct terminal_relay *r);
+/* Moves what poll reported ready: stdin → pty, pty → stdout. */
+void terminal_relay_io(struct terminal_relay *r, const struct pollfd *in, const struct pollfd *out);
+void terminal_relay_stop(struct terminal_relay *r);
+
+/* Until our child exits: every signal berth gets goes to it (SIGWINCH
+ * resizes its terminal instead), and its terminal, if any, is relayed.
+ * *exit_status: its exit code or 128 + signal. */
+int wait_child(pid_t child, int pidfd, int sigfd, struct terminal_relay *tty, int *exit_status, err_t *err);
 
 /* ---- hooks ------------------------------------------------------------------- */
 
@@ -148,5 +183,52 @@ int check_supported(const struct oci_config *config, err_t *err);
 
 /* Cleans up a stopped container: leftover processes, cgroup, state. */
 int container_destroy(struct container_dir *dir, const struct container_state *state, err_t *err);
+
+/* ---- seccomp ---------------------------------------------------------------- */
+
+/* linux.seccomp, compiled once in the parent before clone (libseccomp builds
+ * the filter and exports it as classic BPF) and loaded in the container's
+ * init with a single seccomp(2) call, as late as possible before execve.
+ *
+ * Loading needs noNewPrivileges or CAP_SYS_ADMIN: with noNewPrivileges,
+ * set PR_SET_NO_NEW_PRIVS and load right before execve; without it, load
+ * while the process still has CAP_SYS_ADMIN (before the capabilities are
+ * dropped and the user is changed). */
+struct sock_filter;
+struct seccomp_program {
+    struct sock_filter *filter;
+    unsigned short len;  /* instructions */
+    unsigned int flags;  /* SECCOMP_FILTER_FLAG_*, NEW_LISTENER when a rule notifies */
+    bool notifies;       /* the load returns a listener fd */
+};
+
+/* Checks everything the kernel and libseccomp decide (flags, architectures,
+ * actions, rules) so that the load cannot fail for a config reason. A
+ * syscall name libseccomp does not know is skipped with a warning. */
+int seccomp_compile(const struct oci_seccomp *s, struct seccomp_program **out, err_t *err);
+/* One seccomp(2) call, no allocation unless it fails. *notify_fd is the
+ * listener fd (close-on-exec) when p->notifies, else -1. (Not named
+ * seccomp_load: libseccomp has one.) */
+int seccomp_program_load(const struct seccomp_program *p, int *notify_fd, err_t *err);
+void seccomp_program_free(struct seccomp_program *p);
+void cleanup_seccomp_programp(struct seccomp_program **p);
+#define cleanup_seccomp_program __attribute__((cleanup(cleanup_seccomp_programp)))
+
+/* Some rule uses SCMP_ACT_NOTIFY (listenerPath is ignored otherwise). */
+bool seccomp_uses_notify(const struct oci_seccomp *s);
+/* Sends the container process state (config-linux.md) with notify_fd
+ * attached to linux.seccomp.listenerPath: one message, then close. Does
+ * nothing when no rule notifies. state_json: the OCI state of the
+ * container; pid: its init process. */
+int seccomp_send_to_listener(const struct oci_seccomp *s, int notify_fd, pid_t pid, const char *state_json,
+                             err_t *err);
+
+/* The kernel has seccomp filters at all. */
+bool seccomp_filters_available(void);
+/* The SECCOMP_FILTER_FLAG_* bits this kernel accepts (probed once). */
+unsigned int seccomp_supported_flags(void);
+/* linux.seccomp.flags as kernel bits; a flag outside `supported` is an
+ * error naming it. */
+int seccomp_config_flags(const struct oci_seccomp *s, unsigned int supported, unsigned int *flags, err_t *err);
 
 #endif

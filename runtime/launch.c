@@ -124,6 +124,20 @@ static int run_runtime_create_hooks(struct launch *l, err_t *err)
     return sync_send(l->sync_fd, SYNC_HOOKS_DONE, NULL, 0, err);
 }
 
+/* The pty's master goes to --console-socket, or stays for `run` to relay. */
+static int receive_console(struct launch *l, err_t *err)
+{
+    if (!l->config->process->terminal)
+        return 0;
+    cleanup_close int master = -1;
+    if (sync_expect_fd(l->sync_fd, SYNC_CONSOLE, &master, err) < 0)
+        return -1;
+    if (l->opts->console_socket)
+        return terminal_send_to_socket(l->opts->console_socket, master, err);
+    l->console = steal_fd(&master);
+    return 0;
+}
+
 static int make_exec_fifo(struct launch *l, err_t *err)
 {
     if (mkfifoat(l->dir.fd, EXEC_FIFO, 0600) < 0)
@@ -168,7 +182,6 @@ static int spawn(struct launch *l, err_t *err)
 
 int launch_container(struct launch *l, bool start_now, err_t *err)
 {
-    l->exec_fifo = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
     l->pid = -1;
     if (ns_plan_make(l->config, &l->ns, err) < 0)
         return -1;
@@ -188,7 +201,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
 
     char go_on = start_now;
     if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
-        run_runtime_create_hooks(l, err) < 0 || sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
+        run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 ||
+        sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
     if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
         return -1;
@@ -232,6 +246,7 @@ void launch_destroy(struct launch *l)
 void launch_free(struct launch *l)
 {
     cleanup_closep(&l->exec_fifo);
+    cleanup_closep(&l->console);
     cleanup_closep(&l->sync_fd);
     cleanup_closep(&l->child_sync_fd);
     cleanup_closep(&l->pidfd);

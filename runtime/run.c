@@ -2,47 +2,13 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static int exit_status_of(int wstatus)
-{
-    if (WIFEXITED(wstatus))
-        return WEXITSTATUS(wstatus);
-    if (WIFSIGNALED(wstatus))
-        return 128 + WTERMSIG(wstatus);
-    return 255;
-}
-
-/* Until the container's init exits: every signal berth gets goes to it. */
-static int wait_container(struct launch *l, int sigfd, int *exit_status, err_t *err)
-{
-    for (;;) {
-        struct signalfd_siginfo si;
-        ssize_t n = read(sigfd, &si, sizeof(si));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n != sizeof(si))
-            return make_err(err, errno, "read signals");
-        if (si.ssi_signo != SIGCHLD) {
-            syscall(SYS_pidfd_send_signal, l->pidfd, si.ssi_signo, NULL, 0);
-            continue;
-        }
-        int wstatus;
-        pid_t pid;
-        while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
-            if (pid == l->pid) {
-                *exit_status = exit_status_of(wstatus);
-                l->pid = -1;
-                return 0;
-            }
-        }
-    }
-}
 
 /* Read before the cgroup goes: was the container OOM-killed, and with what
  * limit and peak. */
@@ -68,7 +34,7 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
     sigset_t all, previous;
     sigfillset(&all);
     *result = (struct run_result){0};
-    if (launch_prepare(&l, ctx, opts, err) < 0) {
+    if (launch_prepare(&l, ctx, opts, !opts->detach, err) < 0) {
         launch_free(&l);
         return -1;
     }
@@ -80,9 +46,16 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
     if (ret < 0) {
         launch_destroy(&l);
     } else if (!opts->detach) {
+        struct terminal_relay tty;
+        bool relay = l.console >= 0 && (ret = terminal_relay_start(&tty, steal_fd(&l.console), err)) == 0;
         /* Others may look at or kill the container while it runs. */
         flock(l.dir.fd, LOCK_UN);
-        ret = wait_container(&l, sigfd, &result->exit_status, err);
+        if (ret == 0)
+            ret = wait_child(l.pid, l.pidfd, sigfd, relay ? &tty : NULL, &result->exit_status, err);
+        if (ret == 0)
+            l.pid = -1; /* reaped */
+        if (relay)
+            terminal_relay_stop(&tty);
         flock(l.dir.fd, LOCK_EX);
         check_oom(&l, result);
         if (ret == 0 && store_exists(ctx, opts->id))

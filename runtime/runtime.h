@@ -87,6 +87,29 @@ struct container_summary {
 int container_list(const struct runtime_ctx *ctx, struct container_summary **list, size_t *len, err_t *err);
 void container_list_free(struct container_summary *list, size_t len);
 
+/* exec: --process FILE's contents, or the container's process with args
+ * and runc's flags applied. */
+struct exec_opts {
+    const char *id;
+    const char *process_json;
+    char **args;
+    bool detach;
+    bool tty;
+    const char *pid_file;
+    const char *console_socket;
+    const char *cwd;
+    char **env;             /* "K=V", NULL-terminated */
+    const char *user;       /* "uid[:gid]" */
+    char **additional_gids; /* NULL-terminated */
+    char **caps;            /* NULL-terminated */
+    bool no_new_privs;
+    bool ignore_paused;
+    int preserve_fds;
+};
+/* Runs a process in the container; without detach, waits for it and
+ * gives its exit status (or 128 + signal). */
+int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *opts, int *exit_status, err_t *err);
+
 /* "KILL", "SIGKILL", "9" → SIGKILL. */
 int signal_parse(const char *name, int *signal, err_t *err);
 

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -83,7 +84,7 @@ static int apply_personality(const struct oci_personality *p, err_t *err)
     return 0;
 }
 
-/* "0-3,7" → a node bitmask. */
+/* "0-3,7" → a bitmask (of NUMA nodes or CPUs). */
 static int parse_nodes(const char *list, unsigned long *mask, size_t words, err_t *err)
 {
     cleanup_free char *copy = xstrdup(list ? list : "");
@@ -94,7 +95,7 @@ static int parse_nodes(const char *list, unsigned long *mask, size_t words, err_
         if (dash)
             *dash = '\0';
         if (!parse_u64(r, &lo) || !parse_u64(dash ? dash + 1 : r, &hi) || hi < lo || hi >= words * 64)
-            return make_err(err, EINVAL, "linux.memoryPolicy.nodes: bad node list \"%s\"", list);
+            return make_err(err, EINVAL, "bad list \"%s\"", list);
         for (uint64_t n = lo; n <= hi; n++)
             mask[n / 64] |= 1UL << (n % 64);
     }
@@ -119,10 +120,25 @@ static int apply_memory_policy(const struct oci_memory_policy *mp, err_t *err)
         mode |= flag;
     }
     if (parse_nodes(mp->nodes, mask, ARRAY_SIZE(mask), err) < 0)
-        return -1;
+        return wrap_err(err, "linux.memoryPolicy.nodes");
     bool empty = mp->nodes == NULL || *mp->nodes == '\0';
     if (syscall(SYS_set_mempolicy, mode, empty ? NULL : mask, empty ? 0 : ARRAY_SIZE(mask) * 64 + 1) < 0)
         return make_err(err, errno, "linux.memoryPolicy: set_mempolicy %s", mp->mode);
+    return 0;
+}
+
+int set_cpu_affinity(const char *list, const char *json_path, err_t *err)
+{
+    unsigned long mask[CPU_SETSIZE / 64] = {0};
+    if (parse_nodes(list, mask, ARRAY_SIZE(mask), err) < 0)
+        return wrap_err(err, "%s", json_path);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (mask[cpu / 64] & (1UL << (cpu % 64)))
+            CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) < 0)
+        return make_err(err, errno, "%s: set CPU affinity %s", json_path, list);
     return 0;
 }
 

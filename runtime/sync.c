@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* Messages over a SOCK_SEQPACKET socketpair: one header + payload per
  * message, boundaries kept by the socket. */
@@ -14,13 +15,26 @@ struct sync_header {
 
 #define SYNC_MAX_PAYLOAD 8192
 
-static const char *const sync_names[] = {"", "go", "ready", "ack", "error", "mounted", "hooks done"};
+static const char *const sync_names[] = {"", "go", "ready", "ack", "error", "mounted", "hooks done", "console"};
 
-static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data, size_t len, err_t *err)
+static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data, size_t len, int passfd, err_t *err)
 {
     struct sync_header h = {.type = type, .errnum = errnum};
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *) data, len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    if (passfd >= 0) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof(control.buf);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+    }
     ssize_t n;
     do
         n = sendmsg(fd, &msg, MSG_NOSIGNAL);
@@ -32,7 +46,12 @@ static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data,
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *err)
 {
-    return sync_sendv(fd, type, 0, data, len, err);
+    return sync_sendv(fd, type, 0, data, len, -1, err);
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passfd, err_t *err)
+{
+    return sync_sendv(fd, type, 0, NULL, 0, passfd, err);
 }
 
 int sync_send_error(int fd, const err_t error)
@@ -43,18 +62,32 @@ int sync_send_error(int fd, const err_t error)
     int n = snprintf(buf, sizeof(buf), "%s%c%s", path, '\0', msg);
     size_t len = n < 0 ? 0 : (size_t) n >= sizeof(buf) ? sizeof(buf) - 1 : (size_t) n;
     err_t ignored = NULL;
-    int r = sync_sendv(fd, SYNC_ERROR, error ? error->errnum : 0, buf, len, &ignored);
+    int r = sync_sendv(fd, SYNC_ERROR, error ? error->errnum : 0, buf, len, -1, &ignored);
     free_err(&ignored);
     return r;
 }
 
-ssize_t sync_expect(int fd, enum sync_type type, void *data, size_t cap, err_t *err)
+static ssize_t expect(int fd, enum sync_type type, void *data, size_t cap, int *passfd, err_t *err)
 {
     char buf[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD + 1];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {buf, sizeof(buf) - 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control)};
     ssize_t n;
     do
-        n = recv(fd, buf, sizeof(buf) - 1, 0);
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
+    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    int received = -1;
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(&received, CMSG_DATA(c), sizeof(int));
+    if (passfd)
+        *passfd = received;
+    else if (received >= 0)
+        close(received);
     if (n < 0)
         return make_err(err, errno, "wait for %s from the container process", sync_names[type]);
     if (n == 0)
@@ -80,6 +113,20 @@ ssize_t sync_expect(int fd, enum sync_type type, void *data, size_t cap, err_t *
         return make_err(err, EPROTO, "oversized %s message", sync_names[type]);
     memcpy(data, payload, len);
     return (ssize_t) len;
+}
+
+ssize_t sync_expect(int fd, enum sync_type type, void *data, size_t cap, err_t *err)
+{
+    return expect(fd, type, data, cap, NULL, err);
+}
+
+int sync_expect_fd(int fd, enum sync_type type, int *passfd, err_t *err)
+{
+    if (expect(fd, type, NULL, 0, passfd, err) < 0)
+        return -1;
+    if (*passfd < 0)
+        return make_err(err, EPROTO, "no fd came with %s", sync_names[type]);
+    return 0;
 }
 
 int sync_wait_exec(int fd, err_t *err)

@@ -63,8 +63,6 @@ int check_supported(const struct oci_config *config, err_t *err)
         if (config->mounts[i].uid_mappings_len || config->mounts[i].gid_mappings_len)
             return config_err(err, path, "idmapped mounts are not supported yet");
     }
-    if (p->terminal)
-        return config_err(err, "process.terminal", "terminals are not supported yet: set it to false");
     if (check_lsm(p->apparmor_profile, "process.apparmorProfile", "apparmor", "AppArmor", err) < 0 ||
         check_lsm(p->selinux_label, "process.selinuxLabel", "selinux", "SELinux", err) < 0 ||
         check_lsm(l->mount_label, "linux.mountLabel", "selinux", "SELinux", err) < 0)

@@ -442,6 +442,10 @@ void spec_free_config(struct oci_config *config);
  * validated; errors name "resources: linux.resources.<member>". */
 int spec_parse_resources(const char *json, size_t len, struct oci_resources **out, err_t *err);
 void spec_free_resources(struct oci_resources *resources);
+/* A process object alone (`berth exec --process FILE`), parsed and
+ * validated; errors name the file ("process.json: args: ..."). */
+int spec_parse_process(const char *json, size_t len, const char *name, struct oci_process **out, err_t *err);
+void spec_free_process(struct oci_process *process);
 void cleanup_configp(struct oci_config **config);
 #define cleanup_config __attribute__((cleanup(cleanup_configp)))
 
@@ -451,6 +455,11 @@ const struct oci_namespace *oci_find_namespace(const struct oci_config *config, 
 /* `berth spec`: the default config.json, as runc writes it. */
 enum default_spec_kind { DEFAULT_SPEC, DEFAULT_SPEC_ROOTLESS };
 char *spec_default_config(enum default_spec_kind kind);
+/* `berth spec --seccomp-default`: the linux.seccomp object (JSON text, tab
+ * indented): Docker's default profile for the build architecture and the
+ * capabilities of the default config, with Podman's ENOSYS for syscalls it
+ * does not know. */
+char *spec_default_seccomp_profile(void);
 
 /* ---- state.json --------------------------------------------------------- */
 
