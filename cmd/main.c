@@ -114,6 +114,7 @@ int main(int argc, char **argv)
                 optind = 0; /* makes getopt start afresh on the command's arguments */
                 int r = cmd->run(&g.ctx, argc - first, argv + first, &err);
                 status = r < 0 ? 1 : r;
+                set_stage(&err, cmd->name);
             }
         }
     }

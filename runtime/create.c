@@ -33,17 +33,18 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
     if (l->bundle == NULL)
         return make_err(err, errno, "bundle: resolve the current directory");
     if (spec_load_config(l->bundle, &l->config, &l->config_json, &l->config_json_len, err) < 0)
-        return -1;
+        return set_stage(err, "config");
     if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0 ||
         check_terminal(l->config, opts, foreground, err) < 0)
-        return -1;
+        return set_stage(err, "config");
+    l->preserve_fds = process_socket_activation(l->config->process) + opts->preserve_fds;
     l->rootfs = path_join(l->bundle, l->config->root->path);
     struct stat st;
     int errnum = stat(l->rootfs, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
     if (errnum) {
         make_err(err, errnum, "config.json: root.path: rootfs %s", l->rootfs);
         (*err)->json_path = xstrdup("root.path");
-        return -1;
+        return set_stage(err, "config");
     }
     return store_create(ctx, opts->id, &l->dir, err);
 }

@@ -101,21 +101,27 @@ static int init_container(struct launch *l, err_t *err)
     if (sync_expect(l->child_sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
-        return -1;
+        return set_stage(err, "process");
     mode_t inherited_umask = umask(0);
-    if (mount_environment(l, err) < 0 || run_create_hooks(l, err) < 0 || finish_environment(l, err) < 0)
-        return -1;
+    if (mount_environment(l, err) < 0)
+        return set_stage(err, "mounts");
+    if (run_create_hooks(l, err) < 0)
+        return set_stage(err, "hooks");
+    if (finish_environment(l, err) < 0)
+        return set_stage(err, "mounts");
     if (config->process->terminal) {
         cleanup_close int master = -1;
         if (terminal_setup(config->process, true, &master, err) < 0 ||
             sync_send_fd(l->child_sync_fd, SYNC_CONSOLE, master, err) < 0)
-            return -1;
+            return set_stage(err, "terminal");
     }
     umask(config->process->user.has_umask ? config->process->user.umask : inherited_umask);
     process_set_home(config->process);
     if (process_apply_user(config, l->opts->id, !l->opts->no_new_keyring, err) < 0 ||
-        process_verify_cwd(config->process, err) < 0 || process_find_executable(config->process, &executable, err) < 0)
-        return -1;
+        process_verify_cwd(config->process, err) < 0)
+        return set_stage(err, "process");
+    if (process_find_executable(config->process, &executable, err) < 0)
+        return set_stage(err, "exec");
 
     if (sync_send(l->child_sync_fd, SYNC_READY, NULL, 0, err) < 0 ||
         sync_expect(l->child_sync_fd, SYNC_ACK, &start_now, 1, err) < 0)
@@ -125,9 +131,10 @@ static int init_container(struct launch *l, err_t *err)
     if (config->hooks[HOOK_START_CONTAINER].len) {
         cleanup_free char *state = launch_state_json(l, STATUS_CREATED, getpid());
         if (hooks_run(config, HOOK_START_CONTAINER, state, err) < 0)
-            return -1;
+            return set_stage(err, "hooks");
     }
-    return process_exec(config->process, executable, l->opts->preserve_fds, err);
+    process_exec(config->process, executable, l->preserve_fds, err);
+    return set_stage(err, "exec");
 }
 
 _Noreturn void init_main(struct launch *l)

@@ -64,7 +64,7 @@ enum sync_type {
     SYNC_GO = 1,  /* parent → child: ID maps written, cgroup joined: go on */
     SYNC_READY,   /* child → parent: everything set up, waiting to exec */
     SYNC_ACK,     /* parent → child: state recorded; payload: start now? */
-    SYNC_ERROR,   /* child → parent: errnum + "json_path\0message" */
+    SYNC_ERROR,   /* child → parent: errnum + "json_path\0stage\0message" */
     SYNC_MOUNTED, /* child → parent: mounts done, run prestart and createRuntime */
     SYNC_HOOKS_DONE, /* parent → child: those hooks ran: go on */
     SYNC_CONSOLE,    /* child → parent: the pty master, by SCM_RIGHTS */
@@ -95,6 +95,7 @@ struct launch {
     size_t config_json_len;
     struct cgroup *cgroup;
     struct ns_plan ns;
+    int preserve_fds; /* --preserve-fds plus socket-activation fds */
     int exec_fifo;  /* create: read end the child blocks on; run: -1 */
     int console;    /* run without --console-socket: the pty master to relay */
     int sync_fd;    /* parent's end */
@@ -136,6 +137,10 @@ int process_apply_user(const struct oci_config *config, const char *id, bool new
 int process_find_executable(const struct oci_process *process, char **path, err_t *err);
 int process_verify_cwd(const struct oci_process *process, err_t *err);
 void process_set_home(struct oci_process *process);
+/* systemd socket activation, as runc: with LISTEN_FDS=N (and LISTEN_PID
+ * ours) in berth's environment, fds 3.. 3+N-1 go to the container with
+ * LISTEN_FDS=N and LISTEN_PID=1 in its env. Returns N. */
+int process_socket_activation(struct oci_process *process);
 /* Only returns on failure. */
 int process_exec(const struct oci_process *process, const char *path, int preserve_fds, err_t *err);
 

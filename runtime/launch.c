@@ -120,7 +120,7 @@ static int run_runtime_create_hooks(struct launch *l, err_t *err)
         return -1;
     cleanup_free char *state = launch_state_json(l, STATUS_CREATING, l->pid);
     if (hooks_run(config, HOOK_PRESTART, state, err) < 0 || hooks_run(config, HOOK_CREATE_RUNTIME, state, err) < 0)
-        return -1;
+        return set_stage(err, "hooks");
     return sync_send(l->sync_fd, SYNC_HOOKS_DONE, NULL, 0, err);
 }
 
@@ -192,7 +192,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         .resources = l->config->linux_config ? l->config->linux_config->resources : NULL,
     };
     if (cgroup_create(&cg, &l->cgroup, err) < 0)
-        return -1;
+        return set_stage(err, "cgroup");
     if (!start_now && make_exec_fifo(l, err) < 0)
         return -1;
     l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
@@ -214,7 +214,9 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     if (l->config->hooks[HOOK_POSTSTART].len == 0)
         return 0;
     cleanup_free char *state = launch_state_json(l, STATUS_RUNNING, l->pid);
-    return hooks_run(l->config, HOOK_POSTSTART, state, err);
+    if (hooks_run(l->config, HOOK_POSTSTART, state, err) < 0)
+        return set_stage(err, "hooks");
+    return 0;
 }
 
 void launch_destroy(struct launch *l)

@@ -199,6 +199,35 @@ void process_set_home(struct oci_process *p)
 /* Dispositions go back to the default for every signal, glibc's own real
  * time ones (32, 33) included, which signal(3) refuses to touch: an
  * ignored signal inherited from the caller would outlive exec. */
+static void env_set(struct oci_process *p, const char *key, const char *value)
+{
+    size_t len = strlen(key);
+    char *entry = xasprintf("%s=%s", key, value);
+    for (size_t i = 0; i < p->env_len; i++) {
+        if (strncmp(p->env[i], key, len) == 0 && p->env[i][len] == '=') {
+            free(p->env[i]);
+            p->env[i] = entry;
+            return;
+        }
+    }
+    p->env = xrealloc(p->env, (p->env_len + 2) * sizeof(char *));
+    p->env[p->env_len++] = entry;
+    p->env[p->env_len] = NULL;
+}
+
+int process_socket_activation(struct oci_process *p)
+{
+    uint64_t fds, pid;
+    if (!parse_u64(getenv("LISTEN_FDS"), &fds) || !parse_u64(getenv("LISTEN_PID"), &pid) ||
+        pid != (uint64_t) getpid() || fds == 0 || fds > 1024)
+        return 0;
+    char count[16];
+    snprintf(count, sizeof(count), "%d", (int) fds);
+    env_set(p, "LISTEN_FDS", count);
+    env_set(p, "LISTEN_PID", "1");
+    return (int) fds;
+}
+
 static void reset_signals(void)
 {
     struct {

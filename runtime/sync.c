@@ -58,8 +58,9 @@ int sync_send_error(int fd, const err_t error)
 {
     char buf[SYNC_MAX_PAYLOAD];
     const char *path = error && error->json_path ? error->json_path : "";
+    const char *stage = error && error->stage ? error->stage : "";
     const char *msg = error ? error->msg : "unknown error";
-    int n = snprintf(buf, sizeof(buf), "%s%c%s", path, '\0', msg);
+    int n = snprintf(buf, sizeof(buf), "%s%c%s%c%s", path, '\0', stage, '\0', msg);
     size_t len = n < 0 ? 0 : (size_t) n >= sizeof(buf) ? sizeof(buf) - 1 : (size_t) n;
     err_t ignored = NULL;
     int r = sync_sendv(fd, SYNC_ERROR, error ? error->errnum : 0, buf, len, -1, &ignored);
@@ -99,13 +100,19 @@ static ssize_t expect(int fd, enum sync_type type, void *data, size_t cap, int *
     size_t len = (size_t) n - sizeof(h);
     char *payload = buf + sizeof(h);
     if (h.type == SYNC_ERROR) {
+        /* "json_path\0stage\0message" */
         payload[len] = '\0';
-        size_t path_len = strlen(payload);
-        const char *msg = path_len < len ? payload + path_len + 1 : "unknown error";
-        make_err(err, h.errnum, "%s", msg);
-        if (path_len)
+        const char *stage = payload + strlen(payload) + 1;
+        const char *msg = stage < payload + len ? stage + strlen(stage) + 1 : "";
+        make_err(err, h.errnum, "%s", msg < payload + len ? msg : "unknown error");
+        if (*payload)
             (*err)->json_path = xstrdup(payload);
-        return -1;
+        /* A literal of ours, matched so the error keeps no pointer into buf. */
+        static const char *const stages[] = {"init", "mounts", "process", "hooks", "terminal", "exec"};
+        for (size_t i = 0; stage < payload + len && i < ARRAY_SIZE(stages); i++)
+            if (strcmp(stage, stages[i]) == 0)
+                (*err)->stage = stages[i];
+        return set_stage(err, "init");
     }
     if (h.type != (uint32_t) type)
         return make_err(err, EPROTO, "expected %s from the container process, got message %u", sync_names[type], h.type);

@@ -52,6 +52,13 @@ int config_err(err_t *err, const char *json_path, const char *fmt, ...)
     return -1;
 }
 
+int set_stage(err_t *err, const char *stage)
+{
+    if (*err && (*err)->stage == NULL)
+        (*err)->stage = stage;
+    return -1;
+}
+
 void free_err(err_t *err)
 {
     if (*err == NULL)

@@ -75,6 +75,10 @@ static void emit(enum log_level level, const char *msg, const err_t err)
             jw_key(&w, "jsonPath");
             jw_string(&w, err->json_path);
         }
+        if (err && err->stage) {
+            jw_key(&w, "stage");
+            jw_string(&w, err->stage);
+        }
         jw_key(&w, "time");
         jw_string(&w, stamp);
         jw_end_object(&w);

@@ -19,6 +19,7 @@ struct berth_err {
     int errnum;      /* errno of the root cause, 0 when there is none */
     char *msg;       /* "context: context: cause" */
     char *json_path; /* config.json path of the culprit, when known */
+    const char *stage; /* where it failed ("config", "cgroup", "exec", ...), a literal */
 };
 typedef struct berth_err *err_t;
 
@@ -28,6 +29,8 @@ __attribute__((format(printf, 2, 3))) int wrap_err(err_t *err, const char *fmt, 
 /* A config.json error: "config.json: <path>: <problem>". */
 __attribute__((format(printf, 3, 4))) int config_err(err_t *err, const char *json_path, const char *fmt, ...);
 void free_err(err_t *err);
+/* Names the stage of an error that has none yet; returns -1 for chaining. */
+int set_stage(err_t *err, const char *stage);
 /* The text a user sees: message, then ": strerror" in lower case. */
 char *err_text(const err_t err);
 /* strerror with a lower-case first letter, as runc prints errors. */
