@@ -6,6 +6,7 @@
 #define BERTH_NAMESPACES_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "../spec/spec.h"
@@ -76,6 +77,12 @@ int uts_apply(const struct oci_config *config, err_t *err);
 /* Before anything is created: refuses sysctls that are not namespaced. */
 int sysctl_check(const struct oci_config *config, err_t *err);
 int sysctl_apply(const struct oci_config *config, err_t *err);
+/* linux.netDevices: each host interface into the namespace of netns_fd,
+ * renamed, with its permanent global addresses, up; one "host container"
+ * line per device goes to record. netdev_move_out gives them back under
+ * their host names, from that record. */
+int netdev_move_in(const struct oci_config *config, int netns_fd, FILE *record, err_t *err);
+int netdev_move_out(int netns_fd, FILE *record, err_t *err);
 /* Brings `lo` up in the current network namespace, over netlink. */
 int net_loopback_up(err_t *err);
 

@@ -9,6 +9,9 @@
  * left in its cgroup (no pid namespace of its own), the cgroup, the state. */
 int container_destroy(struct container_dir *dir, const struct container_state *state, err_t *err)
 {
+    cleanup_err err_t devices = NULL;
+    if (netdevices_release(dir, &devices) < 0)
+        log_warn("delete container %s: %s", dir->id, devices->msg);
     if (state && state->cgroup_path && *state->cgroup_path) {
         cleanup_cgroup struct cgroup *cg = NULL;
         if (cgroup_open(state->cgroup_path, &cg, err) < 0)

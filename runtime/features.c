@@ -39,7 +39,7 @@ const char *runtime_features_json(void)
            "    \"selinux\": {\"enabled\": false},\n"
            "    \"intelRdt\": {\"enabled\": false},\n"
            "    \"mountExtensions\": {\"idmap\": {\"enabled\": false}},\n"
-           "    \"netDevices\": {\"enabled\": false},\n"
+           "    \"netDevices\": {\"enabled\": true},\n"
            "    \"memoryPolicy\": {\n"
            "      \"modes\": [\"MPOL_DEFAULT\", \"MPOL_BIND\", \"MPOL_INTERLEAVE\", \"MPOL_WEIGHTED_INTERLEAVE\",\n"
            "                \"MPOL_PREFERRED\", \"MPOL_PREFERRED_MANY\", \"MPOL_LOCAL\"],\n"

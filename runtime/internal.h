@@ -171,6 +171,13 @@ void terminal_relay_stop(struct terminal_relay *r);
  * *exit_status: its exit code or 128 + signal. */
 int wait_child(pid_t child, int pidfd, int sigfd, struct terminal_relay *tty, int *exit_status, err_t *err);
 
+/* ---- network devices ----------------------------------------------------------- */
+
+/* Parent, after clone: linux.netDevices into the container's netns. */
+int netdevices_attach(struct launch *l, err_t *err);
+/* delete (or a failed create): back to the host; nothing when none moved. */
+int netdevices_release(const struct container_dir *dir, err_t *err);
+
 /* ---- hooks ------------------------------------------------------------------- */
 
 /* Runs the hooks of one kind in order, each with state_json on stdin; the

@@ -200,6 +200,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return -1;
 
     char go_on = start_now;
+    if (netdevices_attach(l, err) < 0)
+        return set_stage(err, "network");
     if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
         run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 ||
         sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
@@ -240,6 +242,9 @@ void launch_destroy(struct launch *l)
     }
     if (l->pid_file_written)
         unlink(l->opts->pid_file);
+    if (l->dir.fd >= 0 && netdevices_release(&l->dir, &ignored) < 0)
+        log_warn("%s", ignored->msg);
+    free_err(&ignored);
     if (l->dir.fd >= 0 && store_remove(&l->dir, &ignored) < 0)
         log_warn("%s", ignored->msg);
     free_err(&ignored);

@@ -73,7 +73,5 @@ int check_supported(const struct oci_config *config, err_t *err)
         return config_err(err, "linux.intelRdt", access("/sys/fs/resctrl/tasks", F_OK) == 0
                                                      ? "Intel RDT is not supported by berth yet"
                                                      : "no resctrl filesystem is mounted on this host");
-    if (l->net_devices_len)
-        return config_err(err, "linux.netDevices", "moving network devices is not supported yet");
     return 0;
 }
