@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef BERTH_LIB_VERSIONS
 #define BERTH_LIB_VERSIONS "unknown"
@@ -21,7 +22,8 @@ static void print_usage(FILE *out)
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
         fprintf(out, "   %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out, "\nGlobal options:\n"
-                 "   --root DIR             state directory (default " DEFAULT_STATE_ROOT ")\n"
+                 "   --root DIR             state directory (default " DEFAULT_STATE_ROOT ",\n"
+                 "                          $XDG_RUNTIME_DIR/berth for an ordinary user)\n"
                  "   --log FILE             write log messages to FILE (default stderr)\n"
                  "   --log-format FORMAT    text or json\n"
                  "   --debug                log debug messages\n"
@@ -98,10 +100,22 @@ static int parse_global(int argc, char **argv, struct global_opts *g, int *statu
     return optind;
 }
 
+/* root: /run/berth; an ordinary user: $XDG_RUNTIME_DIR/berth. */
+static char *default_root(void)
+{
+    const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+    if (geteuid() == 0)
+        return xstrdup(DEFAULT_STATE_ROOT);
+    if (runtime_dir && *runtime_dir)
+        return xasprintf("%s/berth", runtime_dir);
+    return xasprintf("/tmp/berth-%u", (unsigned) geteuid());
+}
+
 int main(int argc, char **argv)
 {
     cleanup_err err_t err = NULL;
-    struct global_opts g = {.ctx = {.root = DEFAULT_STATE_ROOT}};
+    cleanup_free char *root = default_root();
+    struct global_opts g = {.ctx = {.root = root}};
     int status = 1;
     int first = parse_global(argc, argv, &g, &status, &err);
     if (first > 0) {

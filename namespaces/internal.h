@@ -31,10 +31,11 @@ struct mount_plan {
     bool recursive_bind;
     bool remount;
     bool tmpcopyup;
+    bool idmap, idmap_recursive; /* idmap / ridmap */
     char **sb_flags; /* superblock flags for fsconfig (sync, dirsync, ...) */
     char **data;     /* filesystem-specific options, one per entry */
 };
-int mount_plan_parse(char **options, size_t len, const char *json_path, struct mount_plan *plan, err_t *err);
+void mount_plan_parse(char **options, size_t len, struct mount_plan *plan);
 void mount_plan_free(struct mount_plan *plan);
 
 /* ---- making and attaching mounts ----------------------------------------- */

@@ -6,7 +6,7 @@
 #include <sys/mount.h>
 
 enum option_kind { OPT_ATTR, OPT_REC_ATTR, OPT_PROPAGATION, OPT_SB_FLAG, OPT_BIND, OPT_RBIND, OPT_REMOUNT, OPT_NOOP,
-                   OPT_TMPCOPYUP, OPT_UNSUPPORTED };
+                   OPT_TMPCOPYUP, OPT_IDMAP, OPT_RIDMAP };
 
 struct mount_option {
     const char *name;
@@ -28,7 +28,7 @@ static const struct mount_option options[] = {
     {"diratime", OPT_ATTR, 0, MOUNT_ATTR_NODIRATIME},
     {"dirsync", OPT_SB_FLAG, 0, 0},
     {"exec", OPT_ATTR, 0, MOUNT_ATTR_NOEXEC},
-    {"idmap", OPT_UNSUPPORTED, 0, 0},
+    {"idmap", OPT_IDMAP, 0, 0},
     {"iversion", OPT_SB_FLAG, 0, 0},
     {"lazytime", OPT_SB_FLAG, 0, 0},
     {"loud", OPT_NOOP, 0, 0}, /* only changes kernel log verbosity */
@@ -52,7 +52,7 @@ static const struct mount_option options[] = {
     {"relatime", OPT_ATTR, MOUNT_ATTR_RELATIME, ATIME_MASK},
     {"remount", OPT_REMOUNT, 0, 0},
     {"rexec", OPT_REC_ATTR, 0, MOUNT_ATTR_NOEXEC},
-    {"ridmap", OPT_UNSUPPORTED, 0, 0},
+    {"ridmap", OPT_RIDMAP, 0, 0},
     {"rnoatime", OPT_REC_ATTR, MOUNT_ATTR_NOATIME, ATIME_MASK},
     {"rnodev", OPT_REC_ATTR, MOUNT_ATTR_NODEV, 0},
     {"rnodiratime", OPT_REC_ATTR, MOUNT_ATTR_NODIRATIME, 0},
@@ -107,7 +107,7 @@ static void apply_attr(unsigned int *set, unsigned int *clr, const struct mount_
         *clr |= ATIME_MASK; /* the atime mode is replaced as a whole */
 }
 
-int mount_plan_parse(char **opts, size_t len, const char *json_path, struct mount_plan *plan, err_t *err)
+void mount_plan_parse(char **opts, size_t len, struct mount_plan *plan)
 {
     memset(plan, 0, sizeof(*plan));
     for (size_t i = 0; i < len; i++) {
@@ -132,12 +132,10 @@ int mount_plan_parse(char **opts, size_t len, const char *json_path, struct moun
         case OPT_REMOUNT: plan->remount = true; break;
         case OPT_TMPCOPYUP: plan->tmpcopyup = true; break;
         case OPT_NOOP: break;
-        case OPT_UNSUPPORTED:
-            mount_plan_free(plan);
-            return config_err(err, json_path, "option %s: idmapped mounts need user namespaces, not supported yet", name);
+        case OPT_IDMAP: plan->idmap = true; break;
+        case OPT_RIDMAP: plan->idmap = plan->idmap_recursive = true; break;
         }
     }
-    return 0;
 }
 
 void mount_plan_free(struct mount_plan *plan)

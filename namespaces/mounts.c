@@ -116,6 +116,11 @@ static bool source_is_dir(const char *source)
     return stat(source, &st) < 0 || S_ISDIR(st.st_mode);
 }
 
+static bool is_sysfs_in_user_ns(const char *type, const err_t error)
+{
+    return type && strcmp(type, "sysfs") == 0 && error && error->errnum == EPERM;
+}
+
 static int remount(int target_fd, const struct mount_plan *plan, err_t *err)
 {
     if (mount_set_attrs(target_fd, plan, err) < 0)
@@ -124,7 +129,7 @@ static int remount(int target_fd, const struct mount_plan *plan, err_t *err)
 }
 
 static int mount_entry(int rootfd, const struct rootfs_opts *opts, const struct oci_mount *m,
-                       const struct mount_plan *plan, err_t *err)
+                       const struct mount_plan *plan, int prepared, err_t *err)
 {
     cleanup_free char *source = NULL;
     bool is_dir = true;
@@ -142,11 +147,22 @@ static int mount_entry(int rootfd, const struct rootfs_opts *opts, const struct 
         return remount(target, plan, err);
     if (!plan->bind && m->type && strcmp(m->type, "cgroup") == 0)
         return mount_cgroup_tree(target, plan, opts, err);
+    if (prepared >= 0)
+        return mount_attach(prepared, target, err);
 
     const char *type = m->type && *m->type ? m->type : NULL;
     if (!plan->bind && type == NULL)
         return make_err(err, EINVAL, "a mount needs a type or the bind option");
     cleanup_close int mntfd = plan->bind ? mount_make_bind(source, plan, err) : mount_make_fs(type, m->source, plan, err);
+    if (mntfd < 0 && is_sysfs_in_user_ns(type, *err)) {
+        /* A user namespace without its own network namespace may not mount
+         * sysfs: the host's /sys, bound, as runc does. */
+        free_err(err);
+        struct mount_plan rbind = *plan;
+        rbind.bind = rbind.recursive_bind = true;
+        rbind.sb_flags = rbind.data = NULL;
+        mntfd = mount_make_bind("/sys", &rbind, err);
+    }
     if (mntfd < 0)
         return -1;
     if (plan->tmpcopyup) {
@@ -168,12 +184,39 @@ int mount_config_entry(int rootfd, const struct rootfs_opts *opts, size_t index,
     char json_path[48];
     snprintf(json_path, sizeof(json_path), "mounts[%zu]", index);
     struct mount_plan plan;
-    if (mount_plan_parse(m->options, m->options_len, json_path, &plan, err) < 0)
-        return -1;
-    int ret = mount_entry(rootfd, opts, m, &plan, err);
+    mount_plan_parse(m->options, m->options_len, &plan);
+    int prepared = opts->prepared ? opts->prepared[index] : -1;
+    int ret = plan.idmap && prepared < 0 ? make_err(err, EINVAL, "idmapped mount not prepared")
+                                         : mount_entry(rootfd, opts, m, &plan, prepared, err);
     mount_plan_free(&plan);
     if (ret < 0)
         return wrap_err(err, "%s: mount %s on %s", json_path, plan.bind ? m->source : (m->type ? m->type : "?"),
                         m->destination);
     return 0;
+}
+
+/* Made by the parent, with host privileges: the container's init, in its
+ * user namespace, may attach a detached mount but not idmap one. */
+int mount_make_idmapped(const struct oci_mount *m, const char *bundle, size_t index, int userns_fd, err_t *err)
+{
+    struct mount_plan plan;
+    mount_plan_parse(m->options, m->options_len, &plan);
+    int fd = -1;
+    if (!plan.bind)
+        make_err(err, EINVAL, "idmap and ridmap need a bind mount");
+    else {
+        cleanup_free char *source = path_join(bundle, m->source ? m->source : "");
+        struct mount_plan bind = plan;
+        bind.recursive_bind = plan.recursive_bind || plan.idmap_recursive;
+        cleanup_close int mntfd = mount_make_bind(source, &bind, err);
+        struct mount_attr idmap = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd};
+        unsigned int flags = AT_EMPTY_PATH | (plan.idmap_recursive ? AT_RECURSIVE : 0);
+        if (mntfd >= 0 && mount_setattr(mntfd, "", flags, &idmap, sizeof(idmap)) < 0)
+            make_err(err, errno, errno == EINVAL ? "the kernel or the filesystem of %s cannot idmap it" : "idmap %s",
+                     source);
+        else if (mntfd >= 0)
+            fd = steal_fd(&mntfd);
+    }
+    mount_plan_free(&plan);
+    return fd >= 0 ? fd : wrap_err(err, "mounts[%zu]", index);
 }

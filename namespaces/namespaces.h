@@ -21,6 +21,7 @@ int ns_clone_flag(enum oci_ns_type type);
  * create and open fds of those to join (checked to be of the right type). */
 struct ns_plan {
     int clone_flags;         /* namespaces created by clone itself */
+    int unshare_flags;       /* made by the child in a joined user namespace */
     bool new_cgroup_ns;      /* unshared by the child once it is in its cgroup */
     bool new_time_ns;        /* created by the parent before clone (offsets) */
     int join_fds[NS_TYPES];  /* -1, or an fd to setns into */
@@ -52,7 +53,15 @@ struct rootfs_opts {
     /* Container-relative cgroup paths of this process, per v1 controller,
      * read before a cgroup namespace was made ("" when unknown). */
     const char *self_cgroup;
+    /* By mount index: a detached mount made by the parent (idmapped ones)
+     * to attach as it is, or -1. NULL: none. */
+    const int *prepared;
 };
+
+/* Parent, before clone: config.json's mounts[index], a bind mount with idmap
+ * or ridmap, made idmapped with userns_fd (a user namespace whose maps are
+ * the mount's mapping), ready for the child to attach. */
+int mount_make_idmapped(const struct oci_mount *m, const char *bundle, size_t index, int userns_fd, err_t *err);
 
 /* In the container's new mount namespace, first: every mount becomes a
  * slave (or takes rootfsPropagation), so nothing mounted from here on

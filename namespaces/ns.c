@@ -54,6 +54,10 @@ int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *e
         plan->join_fds[t] = -1;
     if (config->linux_config == NULL)
         return 0;
+    /* Namespaces made inside a joined user namespace must be made after
+     * joining it, so that it owns them: by unshare in the child. */
+    const struct oci_namespace *user = oci_find_namespace(config, NS_USER);
+    bool joined_user = user && user->path;
     for (size_t i = 0; i < config->linux_config->namespaces_len; i++) {
         const struct oci_namespace *ns = &config->linux_config->namespaces[i];
         if (ns->path) {
@@ -67,6 +71,12 @@ int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *e
             plan->new_cgroup_ns = true;
         } else if (ns->type == NS_TIME) {
             plan->new_time_ns = true;
+        } else if (joined_user && ns->type == NS_PID) {
+            ns_plan_close(plan);
+            return config_err(err, "linux.namespaces",
+                              "a new pid namespace inside a joined user namespace is not supported yet");
+        } else if (joined_user) {
+            plan->unshare_flags |= ns_clone_flag(ns->type);
         } else {
             plan->clone_flags |= ns_clone_flag(ns->type);
         }
@@ -134,9 +144,14 @@ int ns_restore_for_children(struct ns_saved *saved, err_t *err)
 
 int ns_join(const struct ns_plan *plan, err_t *err)
 {
-    /* The user namespace first: it owns the others. pid is joined by the
-     * parent before clone; the mount namespace last, as it hides paths. */
-    static const enum oci_ns_type order[] = {NS_USER, NS_IPC, NS_UTS, NS_NETWORK, NS_CGROUP, NS_TIME, NS_MOUNT};
+    /* The user namespace first: it owns the others, and those to make in
+     * it come right after. pid is joined by the parent before clone; the
+     * mount namespace last, as it hides paths. */
+    static const enum oci_ns_type order[] = {NS_IPC, NS_UTS, NS_NETWORK, NS_CGROUP, NS_TIME, NS_MOUNT};
+    if (plan->join_fds[NS_USER] >= 0 && setns(plan->join_fds[NS_USER], CLONE_NEWUSER) < 0)
+        return make_err(err, errno, "join user namespace");
+    if (plan->unshare_flags && unshare(plan->unshare_flags) < 0)
+        return make_err(err, errno, "create namespaces in the joined user namespace");
     for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
         enum oci_ns_type t = order[i];
         if (plan->join_fds[t] < 0)

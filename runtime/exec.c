@@ -150,6 +150,8 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
     int flags = x->ns_flags & ~CLONE_NEWPID;
     if (flags && setns(x->target, flags) < 0)
         return make_err(err, errno, "join the namespaces of container %s", x->opts->id);
+    if ((flags & CLONE_NEWUSER) && process_become_ns_root(err) < 0)
+        return -1;
     if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && *p->exec_cpu_affinity->final &&
         set_cpu_affinity(p->exec_cpu_affinity->final, "process.execCPUAffinity.final", err) < 0)
         return -1;
@@ -220,7 +222,7 @@ static int clone_into_container(struct exec_launch *x, err_t *err)
     cleanup_closep(&x->child_sync_fd);
     if (x->cgroup && cgroup_fd < 0 && cgroup_enter(x->cgroup, x->pid, err) < 0)
         return -1;
-    return 0;
+    return process_set_oom_score_adj(x->pid, x->config->process, err);
 }
 
 static int start_process(struct exec_launch *x, err_t *err)

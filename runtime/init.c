@@ -59,6 +59,7 @@ static int mount_environment(struct launch *l, err_t *err)
         .bundle = l->bundle,
         .rootfs = l->rootfs,
         .self_cgroup = self_cgroup,
+        .prepared = l->prepared_mounts,
     };
     if (rootfs_prepare(config, err) < 0 || rootfs_mount(&rootfs, err) < 0)
         return -1;
@@ -102,6 +103,8 @@ static int init_container(struct launch *l, err_t *err)
         return -1;
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
         return set_stage(err, "process");
+    if (((l->ns.clone_flags & CLONE_NEWUSER) || l->ns.join_fds[NS_USER] >= 0) && process_become_ns_root(err) < 0)
+        return set_stage(err, "user namespace");
     mode_t inherited_umask = umask(0);
     if (mount_environment(l, err) < 0)
         return set_stage(err, "mounts");

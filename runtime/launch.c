@@ -124,6 +124,64 @@ static int run_runtime_create_hooks(struct launch *l, err_t *err)
     return sync_send(l->sync_fd, SYNC_HOOKS_DONE, NULL, 0, err);
 }
 
+/* An ordinary user whose cgroups are not writable (no delegated subtree)
+ * runs containers without one, as runc does, and is told so. */
+static bool rootless_without_cgroups(const struct launch *l, err_t *err)
+{
+    int errnum = (*err)->errnum;
+    if (geteuid() == 0 || (errnum != EACCES && errnum != EPERM && errnum != EROFS))
+        return false;
+    cleanup_free char *why = err_text(*err);
+    log_warn("cgroups: not writable for uid %u (%s): the container runs without a cgroup%s", (unsigned) geteuid(), why,
+             l->config->linux_config && l->config->linux_config->resources
+                              ? ", and linux.resources are not applied"
+                              : "");
+    free_err(err);
+    return true;
+}
+
+/* The container may manage its cgroup (a cgroup namespace and a writable
+ * cgroup mount at /sys/fs/cgroup): its root gets it, as config-linux.md's
+ * cgroup ownership says. */
+static int delegate_cgroup(struct launch *l, err_t *err)
+{
+    const struct oci_config *config = l->config;
+    const struct oci_linux *lc = config->linux_config;
+    const struct oci_namespace *cgroupns = oci_find_namespace(config, NS_CGROUP);
+    if (l->cgroup == NULL || cgroupns == NULL || cgroupns->path || !(l->ns.clone_flags & CLONE_NEWUSER))
+        return 0;
+    bool writable = false;
+    for (size_t i = 0; i < config->mounts_len; i++) {
+        const struct oci_mount *m = &config->mounts[i];
+        cleanup_free char *dest = path_clean(m->destination);
+        if (m->source && strcmp(m->source, "cgroup") == 0 && strcmp(dest, "/sys/fs/cgroup") == 0) {
+            writable = true;
+            for (size_t o = 0; o < m->options_len; o++)
+                writable &= strcmp(m->options[o], "ro") != 0;
+        }
+    }
+    uint32_t uid, gid;
+    if (!writable || !idmap_to_host(lc->uid_mappings, lc->uid_mappings_len, config->process->user.uid, &uid) ||
+        !idmap_to_host(lc->gid_mappings, lc->gid_mappings_len, config->process->user.gid, &gid))
+        return 0;
+    if (cgroup_chown(l->cgroup, uid, gid, err) < 0)
+        return set_stage(err, "cgroup");
+    return 0;
+}
+
+/* Between clone and GO: what only the parent can do for the child. */
+static int prepare_child(struct launch *l, err_t *err)
+{
+    const struct oci_linux *linux_config = l->config->linux_config;
+    if ((l->ns.clone_flags & CLONE_NEWUSER) && idmap_write(l->pid, linux_config, err) < 0)
+        return set_stage(err, "user namespace");
+    if (process_set_oom_score_adj(l->pid, l->config->process, err) < 0)
+        return set_stage(err, "process");
+    if (netdevices_attach(l, err) < 0)
+        return set_stage(err, "network");
+    return delegate_cgroup(l, err);
+}
+
 /* The pty's master goes to --console-socket, or stays for `run` to relay. */
 static int receive_console(struct launch *l, err_t *err)
 {
@@ -191,8 +249,10 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         .systemd = l->ctx->systemd_cgroup,
         .resources = l->config->linux_config ? l->config->linux_config->resources : NULL,
     };
-    if (cgroup_create(&cg, &l->cgroup, err) < 0)
+    if (cgroup_create(&cg, &l->cgroup, err) < 0 && !rootless_without_cgroups(l, err))
         return set_stage(err, "cgroup");
+    if (idmapped_mounts_prepare(l, err) < 0)
+        return set_stage(err, "mounts");
     if (!start_now && make_exec_fifo(l, err) < 0)
         return -1;
     l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
@@ -200,8 +260,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return -1;
 
     char go_on = start_now;
-    if (netdevices_attach(l, err) < 0)
-        return set_stage(err, "network");
+    if (prepare_child(l, err) < 0)
+        return -1;
     if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
         run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 ||
         sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
@@ -258,6 +318,8 @@ void launch_free(struct launch *l)
     cleanup_closep(&l->child_sync_fd);
     cleanup_closep(&l->pidfd);
     ns_plan_close(&l->ns);
+    if (l->config)
+        idmapped_mounts_close(l);
     if (l->cgroup)
         cgroup_free(l->cgroup);
     spec_free_state(l->state);

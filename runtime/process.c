@@ -27,14 +27,28 @@ static int apply_rlimits(const struct oci_process *p, err_t *err)
     return 0;
 }
 
-static int apply_oom_score_adj(const struct oci_process *p, err_t *err)
+/* Written by berth's parent side: in a user namespace the process itself
+ * could not lower it. */
+int process_set_oom_score_adj(pid_t pid, const struct oci_process *p, err_t *err)
 {
     if (!p->has_oom_score_adj)
         return 0;
-    char value[16];
+    char value[16], path[64];
     snprintf(value, sizeof(value), "%d", p->oom_score_adj);
-    if (write_string_at(AT_FDCWD, "/proc/self/oom_score_adj", value, err) < 0)
+    snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int) pid);
+    if (write_string_at(AT_FDCWD, path, value, err) < 0)
         return wrap_err(err, "process.oomScoreAdj");
+    return 0;
+}
+
+/* In a new or joined user namespace: root of that namespace from here on
+ * (when root is mapped), so what the setup creates has the mapped owner. */
+int process_become_ns_root(err_t *err)
+{
+    if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+        return make_err(err, errno, "setgid 0 in the user namespace");
+    if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+        return make_err(err, errno, "setuid 0 in the user namespace");
     return 0;
 }
 
@@ -42,8 +56,6 @@ static int apply_oom_score_adj(const struct oci_process *p, err_t *err)
  * host's /proc is still there. */
 int process_apply_early(const struct oci_config *config, err_t *err)
 {
-    if (apply_oom_score_adj(config->process, err) < 0)
-        return -1;
     return process_apply_scheduling(config, err);
 }
 
@@ -61,7 +73,9 @@ static int switch_user(const struct oci_user *u, err_t *err)
     gid_t groups[u->additional_gids_len + 1];
     for (size_t i = 0; i < u->additional_gids_len; i++)
         groups[i] = u->additional_gids[i];
-    if (setgroups(u->additional_gids_len, groups) < 0)
+    /* A user namespace whose gid_map an ordinary user wrote has setgroups
+     * denied: with no groups to set, there is nothing to refuse. */
+    if (setgroups(u->additional_gids_len, groups) < 0 && !(errno == EPERM && u->additional_gids_len == 0))
         return make_err(err, errno, "process.user.additionalGids: setgroups");
     if (setresgid(u->gid, u->gid, u->gid) < 0)
         return make_err(err, errno, "process.user.gid: setgid %u", u->gid);

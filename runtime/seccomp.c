@@ -93,6 +93,7 @@ static void cleanup_scmp_ctxp(scmp_filter_ctx *ctx)
     if (*ctx)
         seccomp_release(*ctx);
 }
+#define cleanup_scmp_ctx __attribute__((cleanup(cleanup_scmp_ctxp)))
 
 static int add_architectures(scmp_filter_ctx ctx, const struct oci_seccomp *s, err_t *err)
 {
@@ -103,6 +104,8 @@ static int add_architectures(scmp_filter_ctx ctx, const struct oci_seccomp *s, e
             return config_err(err, path, "%s is not supported by libseccomp %u.%u.%u", s->architectures[i],
                               seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro);
         int rc = seccomp_arch_add(ctx, arch);
+        if (rc == -EDOM) /* one filter serves one byte order */
+            return config_err(err, path, "%s does not have this machine's byte order", s->architectures[i]);
         if (rc < 0 && rc != -EEXIST) /* the native one is always there */
             return config_err(err, path, "cannot add %s: %s", s->architectures[i], strerror(-rc));
     }
@@ -161,16 +164,27 @@ static int add_rules(scmp_filter_ctx ctx, const struct oci_seccomp *s, size_t i,
         return 0;
     for (size_t j = 0; j < sc->names_len; j++) {
         int nr = seccomp_syscall_resolve_name(sc->names[j]);
-        cleanup_free char *name_path = xasprintf("linux.seccomp.syscalls[%zu].names[%zu]", i, j);
-        if (nr == __NR_SCMP_ERROR) {
-            log_warn("%s: unknown syscall \"%s\" ignored", name_path, sc->names[j]);
+        if (nr == __NR_SCMP_ERROR) /* seccomp_warn_unknown_names said so */
             continue;
-        }
         int rc = add_syscall_rule(ctx, sc, action, nr, cmps);
-        if (rc < 0)
+        if (rc < 0) {
+            cleanup_free char *name_path = xasprintf("linux.seccomp.syscalls[%zu].names[%zu]", i, j);
             return config_err(err, name_path, "cannot add a rule for %s: %s", sc->names[j], strerror(-rc));
+        }
     }
     return 0;
+}
+
+void seccomp_warn_unknown_names(const struct oci_seccomp *s)
+{
+    for (size_t i = 0; i < s->syscalls_len; i++) {
+        const struct oci_syscall *sc = &s->syscalls[i];
+        for (size_t j = 0; j < sc->names_len; j++) {
+            if (seccomp_syscall_resolve_name(sc->names[j]) == __NR_SCMP_ERROR)
+                log_warn("linux.seccomp.syscalls[%zu].names[%zu]: unknown syscall \"%s\" ignored", i, j,
+                         sc->names[j]);
+        }
+    }
 }
 
 static size_t count_names(const struct oci_seccomp *s)
@@ -187,7 +201,7 @@ static int build_filter(const struct oci_seccomp *s, scmp_filter_ctx *out, err_t
     if (action_of(s->default_action, s->has_default_errno_ret, s->default_errno_ret, "linux.seccomp.defaultAction",
                   &default_action, err) < 0)
         return -1;
-    __attribute__((cleanup(cleanup_scmp_ctxp))) scmp_filter_ctx ctx = seccomp_init(default_action);
+    cleanup_scmp_ctx scmp_filter_ctx ctx = seccomp_init(default_action);
     if (ctx == NULL)
         return config_err(err, "linux.seccomp.defaultAction", "%s is not supported by this kernel or libseccomp",
                           s->default_action);
@@ -231,8 +245,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_program *p, err_t *err
     return 0;
 }
 
-/* The config's flags plus what a listener needs; TSYNC is useless in the
- * single-threaded init but kept as asked for. */
+/* The config's flags plus what a listener needs. (TSYNC does nothing in
+ * the single-threaded init; it is passed on all the same.) */
 static unsigned int load_flags(unsigned int config_flags, bool notifies, unsigned int supported)
 {
     if (!notifies)
@@ -259,7 +273,8 @@ int seccomp_compile(const struct oci_seccomp *s, struct seccomp_program **out, e
     bool notifies = seccomp_uses_notify(s);
     if (notifies && !(supported & SECCOMP_FILTER_FLAG_NEW_LISTENER))
         return make_err(err, ENOSYS, "seccomp: SCMP_ACT_NOTIFY is not supported by this kernel");
-    __attribute__((cleanup(cleanup_scmp_ctxp))) scmp_filter_ctx ctx = NULL;
+    seccomp_warn_unknown_names(s);
+    cleanup_scmp_ctx scmp_filter_ctx ctx = NULL;
     if (build_filter(s, &ctx, err) < 0)
         return -1;
     cleanup_seccomp_program struct seccomp_program *p = xzalloc(sizeof(*p));

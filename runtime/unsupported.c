@@ -36,8 +36,6 @@ static int check_namespaces(const struct oci_linux *l, err_t *err)
     bool new_mount = false;
     for (size_t i = 0; l && i < l->namespaces_len; i++) {
         snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
-        if (l->namespaces[i].type == NS_USER)
-            return config_err(err, path, "user namespaces are not supported yet");
         if (l->namespaces[i].type == NS_MOUNT && l->namespaces[i].path)
             return config_err(err, path, "joining an existing mount namespace is not supported");
         new_mount |= l->namespaces[i].type == NS_MOUNT;
@@ -45,9 +43,6 @@ static int check_namespaces(const struct oci_linux *l, err_t *err)
     /* Without one, the container's mounts and pivot_root would be the host's. */
     if (!new_mount)
         return config_err(err, "linux.namespaces", "a new mount namespace is required");
-    if (l->uid_mappings_len || l->gid_mappings_len)
-        return config_err(err, l->uid_mappings_len ? "linux.uidMappings" : "linux.gidMappings",
-                          "ID mappings need user namespaces, not supported yet");
     return 0;
 }
 
@@ -55,14 +50,8 @@ int check_supported(const struct oci_config *config, err_t *err)
 {
     const struct oci_process *p = config->process;
     const struct oci_linux *l = config->linux_config;
-    char path[64];
     if (check_namespaces(l, err) < 0)
         return -1;
-    for (size_t i = 0; i < config->mounts_len; i++) {
-        snprintf(path, sizeof(path), "mounts[%zu].uidMappings", i);
-        if (config->mounts[i].uid_mappings_len || config->mounts[i].gid_mappings_len)
-            return config_err(err, path, "idmapped mounts are not supported yet");
-    }
     if (check_lsm(p->apparmor_profile, "process.apparmorProfile", "apparmor", "AppArmor", err) < 0 ||
         check_lsm(p->selinux_label, "process.selinuxLabel", "selinux", "SELinux", err) < 0 ||
         check_lsm(l->mount_label, "linux.mountLabel", "selinux", "SELinux", err) < 0)
