@@ -28,11 +28,11 @@ LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=build/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
-TEST_HELPERS := build/tests/checker
+TEST_HELPERS := build/tests/checker build/tests/seccomp-listener build/tests/recvtty
 
 DEPS := gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev \
 	libcmocka-dev bats bats-assert bats-support bats-file busybox-static jq \
-	iproute2 util-linux procps clang
+	iproute2 util-linux procps clang uidmap tmux
 
 .PHONY: all deps demo test unit integration bench install clean check-clang
 
@@ -57,6 +57,18 @@ build/tests/test_%: tests/unit/test_%.c build/libberth.a
 build/tests/checker: tests/checker/checker.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# The other end of --console-socket for the terminal tests: receives the pty
+# master, writes input to it and copies its output to stdout.
+build/tests/recvtty: tests/console/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# A seccomp agent for the SCMP_ACT_NOTIFY tests: takes the listener fd from
+# linux.seccomp.listenerPath and answers notified syscalls.
+build/tests/seccomp-listener: tests/seccomp/listener.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< -lseccomp
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 
@@ -97,5 +109,5 @@ BERTH_VM_CACHE ?= /var/cache/berth-vm
 export BERTH_VM_CACHE
 
 .PHONY: test-vm
-test-vm: berth build/tests/test_cgroups build/tests/checker
+test-vm: berth build/tests/test_cgroups build/tests/test_overlay build/tests/checker
 	tests/vm/run.sh '$(CURDIR)/tests/vm/tests.sh'
