@@ -9,7 +9,8 @@ static int run_features(const struct runtime_ctx *ctx, int argc, char **argv, er
     int opt = cmd_getopt(&cmd_features, argc, argv, "+h", options);
     if (opt != -1)
         return cmd_early_exit(opt, &cmd_features, err);
-    fputs(runtime_features_json(), stdout);
+    cleanup_free char *json = runtime_features_json();
+    puts(json);
     return 0;
 }
 

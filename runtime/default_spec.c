@@ -1,6 +1,6 @@
 #include "internal.h"
 
-char *runtime_default_spec(bool rootless)
+char *runtime_default_spec(bool rootless, bool seccomp)
 {
-    return spec_default_config(rootless ? DEFAULT_SPEC_ROOTLESS : DEFAULT_SPEC);
+    return spec_default_config(rootless ? DEFAULT_SPEC_ROOTLESS : DEFAULT_SPEC, seccomp);
 }

@@ -28,6 +28,7 @@ struct exec_launch {
     int target;    /* pidfd of the container's init */
     int ns_flags;  /* the namespaces to join */
     struct cgroup *cgroup;
+    struct seccomp_program *seccomp;
     int sync_fd, child_sync_fd;
     pid_t pid;
     int pidfd;
@@ -166,12 +167,21 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
             sync_send_fd(x->child_sync_fd, SYNC_CONSOLE, master, err) < 0)
             return -1;
     }
+    /* seccomp at the same points as for the container's init (init.c). */
+    const struct seccomp_program *filter = x->seccomp;
+    if (filter && !p->no_new_privileges && seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
+        return -1;
     if (process_apply_user(config, x->opts->id, false, err) < 0 || process_verify_cwd(p, err) < 0 ||
         process_find_executable(p, &executable, err) < 0)
+        return -1;
+    if (filter && p->no_new_privileges && filter->notifies && seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
     char go = 0;
     if (sync_send(x->child_sync_fd, SYNC_READY, NULL, 0, err) < 0 ||
         sync_expect(x->child_sync_fd, SYNC_ACK, &go, 1, err) < 0)
+        return -1;
+    if (filter && p->no_new_privileges && !filter->notifies &&
+        seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
     return process_exec(p, executable, x->opts->preserve_fds, err);
 }
@@ -238,6 +248,11 @@ static int start_process(struct exec_launch *x, err_t *err)
         if (!x->opts->console_socket)
             x->console = steal_fd(&master);
     }
+    if (x->seccomp && x->seccomp->notifies) {
+        cleanup_free char *state = spec_state_to_json(x->state, STATUS_RUNNING, false);
+        if (seccomp_forward_notify_fd(x->config->linux_config->seccomp, x->sync_fd, x->pidfd, x->pid, state, err) < 0)
+            return -1;
+    }
     if (sync_expect(x->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
     if (x->opts->pid_file) {
@@ -284,6 +299,7 @@ static void exec_launch_free(struct exec_launch *x)
     cleanup_closep(&x->console);
     if (x->cgroup)
         cgroup_free(x->cgroup);
+    seccomp_program_free(x->seccomp);
     spec_free_config(x->config);
     spec_free_state(x->state);
 }
@@ -293,7 +309,8 @@ static int prepare(struct exec_launch *x, const struct runtime_ctx *ctx, err_t *
     cleanup_container_dir struct container_dir dir = {.fd = -1};
     if (container_open(ctx, x->opts->id, false, &dir, &x->state, err) < 0 || check_status(&dir, x, err) < 0 ||
         store_read_config(&dir, &x->config, err) < 0 || make_process(x, err) < 0 ||
-        check_terminal(x->opts, x->config->process, err) < 0 || container_cgroup(x->state, &x->cgroup, err) < 0)
+        check_terminal(x->opts, x->config->process, err) < 0 || container_cgroup(x->state, &x->cgroup, err) < 0 ||
+        seccomp_prepare(ctx, x->config, &x->seccomp, err) < 0)
         return -1;
     x->target = container_pidfd(x->state, err);
     if (x->target < 0)

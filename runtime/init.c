@@ -120,9 +120,19 @@ static int init_container(struct launch *l, err_t *err)
     }
     umask(config->process->user.has_umask ? config->process->user.umask : inherited_umask);
     process_set_home(config->process);
+    /* seccomp as late as possible: right before exec with noNewPrivileges;
+     * without it the load needs CAP_SYS_ADMIN, so before the user and
+     * capabilities change; a notifying filter before READY, so that the
+     * parent can hand its fd to the listener. */
+    const struct seccomp_program *filter = l->seccomp;
+    bool nnp = config->process->no_new_privileges;
+    if (filter && !nnp && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)
+        return -1;
     if (process_apply_user(config, l->opts->id, !l->opts->no_new_keyring, err) < 0 ||
         process_verify_cwd(config->process, err) < 0)
         return set_stage(err, "process");
+    if (filter && nnp && filter->notifies && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)
+        return -1;
     if (process_find_executable(config->process, &executable, err) < 0)
         return set_stage(err, "exec");
 
@@ -136,6 +146,8 @@ static int init_container(struct launch *l, err_t *err)
         if (hooks_run(config, HOOK_START_CONTAINER, state, err) < 0)
             return set_stage(err, "hooks");
     }
+    if (filter && nnp && !filter->notifies && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)
+        return -1;
     process_exec(config->process, executable, l->preserve_fds, err);
     return set_stage(err, "exec");
 }

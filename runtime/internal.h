@@ -96,6 +96,7 @@ struct launch {
     struct cgroup *cgroup;
     struct ns_plan ns;
     int *prepared_mounts; /* idmapped mounts by index, -1 elsewhere; NULL: none */
+    struct seccomp_program *seccomp; /* compiled before clone; NULL: none */
     int preserve_fds; /* --preserve-fds plus socket-activation fds */
     int exec_fifo;  /* create: read end the child blocks on; run: -1 */
     int console;    /* run without --console-socket: the pty master to relay */
@@ -258,6 +259,17 @@ bool seccomp_uses_notify(const struct oci_seccomp *s);
  * container; pid: its init process. */
 int seccomp_send_to_listener(const struct oci_seccomp *s, int notify_fd, pid_t pid, const char *state_json,
                              err_t *err);
+
+/* linux.seccomp compiled for a launch (through ROOT/.seccomp-cache); *out
+ * NULL without one. */
+int seccomp_prepare(const struct runtime_ctx *ctx, const struct oci_config *config, struct seccomp_program **out,
+                    err_t *err);
+/* In the container's process: the load, and for a notifying filter the
+ * fd's number to the parent, whose verdict it waits for. */
+int seccomp_load_in_child(const struct seccomp_program *p, int sync_fd, err_t *err);
+/* The parent's half: the notify fd (pidfd_getfd) to the listener. */
+int seccomp_forward_notify_fd(const struct oci_seccomp *s, int sync_fd, int pidfd, pid_t pid, const char *state_json,
+                              err_t *err);
 
 /* The kernel has seccomp filters at all. */
 bool seccomp_filters_available(void);

@@ -196,6 +196,16 @@ static int receive_console(struct launch *l, err_t *err)
     return 0;
 }
 
+/* A filter with SCMP_ACT_NOTIFY: its fd goes to the listener before the
+ * container is reported created. */
+static int forward_seccomp(struct launch *l, err_t *err)
+{
+    if (l->seccomp == NULL || !l->seccomp->notifies)
+        return 0;
+    cleanup_free char *state = launch_state_json(l, STATUS_CREATING, l->pid);
+    return seccomp_forward_notify_fd(l->config->linux_config->seccomp, l->sync_fd, l->pidfd, l->pid, state, err);
+}
+
 static int make_exec_fifo(struct launch *l, err_t *err)
 {
     if (mkfifoat(l->dir.fd, EXEC_FIFO, 0600) < 0)
@@ -253,6 +263,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return set_stage(err, "cgroup");
     if (idmapped_mounts_prepare(l, err) < 0)
         return set_stage(err, "mounts");
+    if (seccomp_prepare(l->ctx, l->config, &l->seccomp, err) < 0)
+        return -1;
     if (!start_now && make_exec_fifo(l, err) < 0)
         return -1;
     l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
@@ -263,7 +275,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     if (prepare_child(l, err) < 0)
         return -1;
     if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
-        run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 ||
+        run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 || forward_seccomp(l, err) < 0 ||
         sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
     if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
@@ -320,6 +332,7 @@ void launch_free(struct launch *l)
     ns_plan_close(&l->ns);
     if (l->config)
         idmapped_mounts_close(l);
+    seccomp_program_free(l->seccomp);
     if (l->cgroup)
         cgroup_free(l->cgroup);
     spec_free_state(l->state);

@@ -114,9 +114,10 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *opts, 
 int signal_parse(const char *name, int *signal, err_t *err);
 
 /* The features document of features.md: only what berth really does. */
-const char *runtime_features_json(void);
+char *runtime_features_json(void);
 
-/* `berth spec`: the default config.json, as runc writes it. */
-char *runtime_default_spec(bool rootless);
+/* `berth spec`: the default config.json, as runc writes it; seccomp adds
+ * the default profile (Docker's and Podman's allow-list). */
+char *runtime_default_spec(bool rootless, bool seccomp);
 
 #endif

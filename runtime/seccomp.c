@@ -175,16 +175,33 @@ static int add_rules(scmp_filter_ctx ctx, const struct oci_seccomp *s, size_t i,
     return 0;
 }
 
+static const char *libseccomp_version_text(void)
+{
+    static char text[32];
+    const struct scmp_version *v = seccomp_version();
+    snprintf(text, sizeof(text), "%u.%u.%u", v->major, v->minor, v->micro);
+    return text;
+}
+
+/* One line for all of them: a profile written for a newer libseccomp
+ * (Docker's has a dozen such names) should not flood every start. */
 void seccomp_warn_unknown_names(const struct oci_seccomp *s)
 {
+    char *names = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&names, &len);
+    unsigned count = 0;
     for (size_t i = 0; i < s->syscalls_len; i++) {
         const struct oci_syscall *sc = &s->syscalls[i];
-        for (size_t j = 0; j < sc->names_len; j++) {
+        for (size_t j = 0; j < sc->names_len; j++)
             if (seccomp_syscall_resolve_name(sc->names[j]) == __NR_SCMP_ERROR)
-                log_warn("linux.seccomp.syscalls[%zu].names[%zu]: unknown syscall \"%s\" ignored", i, j,
-                         sc->names[j]);
-        }
+                fprintf(out, "%s%s (syscalls[%zu].names[%zu])", count++ ? ", " : "", sc->names[j], i, j);
     }
+    fclose(out);
+    if (count)
+        log_warn("linux.seccomp: %u syscall%s unknown to libseccomp %s ignored: %s", count, count > 1 ? "s" : "",
+                 libseccomp_version_text(), names);
+    free(names);
 }
 
 static size_t count_names(const struct oci_seccomp *s)

@@ -56,8 +56,6 @@ int check_supported(const struct oci_config *config, err_t *err)
         check_lsm(p->selinux_label, "process.selinuxLabel", "selinux", "SELinux", err) < 0 ||
         check_lsm(l->mount_label, "linux.mountLabel", "selinux", "SELinux", err) < 0)
         return -1;
-    if (l->seccomp)
-        return config_err(err, "linux.seccomp", "seccomp is not supported yet");
     if (l->intel_rdt)
         return config_err(err, "linux.intelRdt", access("/sys/fs/resctrl/tasks", F_OK) == 0
                                                      ? "Intel RDT is not supported by berth yet"

@@ -1,5 +1,6 @@
 /* `berth spec`: the config.json that `runc spec` (or `runc spec
  * --rootless`) writes, byte for byte, but for ociVersion. */
+#include "default_seccomp.h"
 #include "json_gen.h"
 
 #include <unistd.h>
@@ -93,7 +94,7 @@ static void gen_id_mapping(yajl_gen g, const char *key, unsigned host_id)
     yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g, bool rootless)
+static void gen_linux(yajl_gen g, bool rootless, bool seccomp)
 {
     static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount", NULL};
     static const char *const namespaces_rootless[] = {"pid", "ipc", "uts", "mount", "user", NULL};
@@ -133,10 +134,14 @@ static void gen_linux(yajl_gen g, bool rootless)
     yajl_gen_array_close(g);
     json_gen_key_strings(g, "maskedPaths", masked);
     json_gen_key_strings(g, "readonlyPaths", readonly);
+    if (seccomp) {
+        json_gen_string(g, "seccomp");
+        json_gen_default_seccomp(g);
+    }
     yajl_gen_map_close(g);
 }
 
-char *spec_default_config(enum default_spec_kind kind)
+char *spec_default_config(enum default_spec_kind kind, bool seccomp)
 {
     bool rootless = kind == DEFAULT_SPEC_ROOTLESS;
     yajl_gen g = json_gen_new("\t");
@@ -150,7 +155,7 @@ char *spec_default_config(enum default_spec_kind kind)
     yajl_gen_map_close(g);
     json_gen_key_string(g, "hostname", "runc");
     gen_mounts(g, rootless);
-    gen_linux(g, rootless);
+    gen_linux(g, rootless, seccomp);
     yajl_gen_map_close(g);
     return json_gen_finish(g);
 }

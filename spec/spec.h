@@ -454,7 +454,8 @@ const struct oci_namespace *oci_find_namespace(const struct oci_config *config, 
 
 /* `berth spec`: the default config.json, as runc writes it. */
 enum default_spec_kind { DEFAULT_SPEC, DEFAULT_SPEC_ROOTLESS };
-char *spec_default_config(enum default_spec_kind kind);
+/* seccomp: with linux.seccomp, the default profile (--seccomp-default). */
+char *spec_default_config(enum default_spec_kind kind, bool seccomp);
 /* `berth spec --seccomp-default`: the linux.seccomp object (JSON text, tab
  * indented): Docker's default profile for the build architecture and the
  * capabilities of the default config, with Podman's ENOSYS for syscalls it

@@ -412,7 +412,7 @@ static void test_unknown_and_other_platform_members_are_logged(void **state)
 
 static void check_default_spec(enum default_spec_kind kind, const char *fixture)
 {
-    cleanup_free char *text = spec_default_config(kind);
+    cleanup_free char *text = spec_default_config(kind, false);
     cleanup_free char *expected = read_fixture(fixture);
     /* the fixtures were written by `runc spec` as root (hostID 0) */
     if (geteuid() == 0 && getegid() == 0)
@@ -441,7 +441,7 @@ static void test_default_rootless_spec_round_trip(void **state)
 {
     (void) state;
     check_default_spec(DEFAULT_SPEC_ROOTLESS, "runc-spec-rootless.json");
-    cleanup_free char *text = spec_default_config(DEFAULT_SPEC_ROOTLESS);
+    cleanup_free char *text = spec_default_config(DEFAULT_SPEC_ROOTLESS, false);
     cleanup_config struct oci_config *cfg = parse_ok(text);
     assert_int_equal(cfg->linux_config->uid_mappings[0].host_id, geteuid());
     assert_int_equal(cfg->linux_config->gid_mappings[0].host_id, getegid());
@@ -470,7 +470,7 @@ static void test_load_config(void **state)
     (void) state;
     cleanup_free char *bundle = make_bundle();
     cleanup_free char *path = xasprintf("%s/config.json", bundle);
-    cleanup_free char *text = spec_default_config(DEFAULT_SPEC);
+    cleanup_free char *text = spec_default_config(DEFAULT_SPEC, false);
     cleanup_err err_t err = NULL;
     assert_int_equal(write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0644, &err), 0);
 
@@ -523,7 +523,7 @@ static void test_load_config_exactly_max_size(void **state)
     (void) state;
     cleanup_free char *bundle = make_bundle();
     cleanup_free char *path = xasprintf("%s/config.json", bundle);
-    cleanup_free char *text = spec_default_config(DEFAULT_SPEC);
+    cleanup_free char *text = spec_default_config(DEFAULT_SPEC, false);
     size_t len = CONFIG_MAX_SIZE;
     cleanup_free char *big = xmalloc(len);
     memset(big, ' ', len);
