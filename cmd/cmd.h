@@ -16,6 +16,8 @@ struct command {
     const char *options; /* help text for the options, or NULL */
     /* Returns < 0 on error, else the exit status. */
     int (*run)(const struct runtime_ctx *ctx, int argc, char **argv, err_t *err);
+    /* It puts processes into a container: berth runs from a sealed copy. */
+    bool needs_protected_binary;
 };
 
 extern const struct command cmd_create, cmd_delete, cmd_events, cmd_exec, cmd_features, cmd_kill, cmd_list, cmd_pause, cmd_ps,
@@ -46,7 +48,9 @@ const char *format_bytes(uint64_t bytes, char *buf, size_t len);
     "   --console-socket SOCKET    unix socket to receive the pty master\n"                                         \
     "   --preserve-fds N           pass N extra fds (from 3) to the container\n"                                    \
     "   --no-pivot                 use MS_MOVE and chroot instead of pivot_root\n"                                  \
-    "   --no-new-keyring           keep the caller's session keyring\n"
+    "   --no-new-keyring           keep the caller's session keyring\n"                                            \
+    "   --layer DIR                the rootfs as overlay layers, top first (repeatable)\n"                       \
+    "   --upper DIR                with --layer: a persistent upper layer (default: one that goes with the container)\n"
 int parse_create_opts(const struct command *cmd, int argc, char **argv, bool with_detach, struct create_opts *opts,
                       err_t *err);
 

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-enum { OPT_BUNDLE = 'b', OPT_PID_FILE = 256, OPT_CONSOLE_SOCKET, OPT_PRESERVE_FDS, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING,
-       OPT_DETACH = 'd', OPT_NO_SUBREAPER, OPT_KEEP };
+enum { OPT_BUNDLE = 'b', OPT_DETACH = 'd', OPT_PID_FILE = 256, OPT_CONSOLE_SOCKET, OPT_PRESERVE_FDS, OPT_NO_PIVOT,
+       OPT_NO_NEW_KEYRING, OPT_NO_SUBREAPER, OPT_KEEP, OPT_LAYER, OPT_UPPER };
 
 int parse_create_opts(const struct command *cmd, int argc, char **argv, bool with_detach, struct create_opts *opts,
                       err_t *err)
@@ -19,6 +19,8 @@ int parse_create_opts(const struct command *cmd, int argc, char **argv, bool wit
         {"detach", no_argument, NULL, OPT_DETACH},
         {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
         {"keep", no_argument, NULL, OPT_KEEP},
+        {"layer", required_argument, NULL, OPT_LAYER},
+        {"upper", required_argument, NULL, OPT_UPPER},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
@@ -45,7 +47,15 @@ int parse_create_opts(const struct command *cmd, int argc, char **argv, bool wit
         case OPT_KEEP:
             return make_err(err, 0, "%s: --keep is not supported yet", cmd->name);
         case OPT_NO_SUBREAPER: break; /* berth run never becomes a subreaper */
+        case OPT_LAYER:
+            opts->layers = xrealloc(opts->layers, (opts->layers_len + 2) * sizeof(char *));
+            opts->layers[opts->layers_len++] = optarg;
+            opts->layers[opts->layers_len] = NULL;
+            break;
+        case OPT_UPPER: opts->upper = optarg; break;
         }
     }
+    if (opts->upper && !opts->layers_len)
+        return make_err(err, 0, "%s: --upper needs --layer", cmd->name);
     return cmd_container_id(cmd, argc, argv, &opts->id, err);
 }

@@ -101,4 +101,5 @@ const struct command cmd_exec = {
                "   --preserve-fds N           pass N extra fds (from 3) to the process\n"
                "   --ignore-paused            exec into a paused container\n",
     .run = run_exec,
+    .needs_protected_binary = true,
 };

@@ -124,6 +124,8 @@ int main(int argc, char **argv)
         if (log_init(g.log_path, g.log_format, g.debug, &err) == 0) {
             if (cmd == NULL)
                 make_err(&err, 0, "unknown command \"%s\" (see berth --help)", argv[first]);
+            else if (cmd->needs_protected_binary && protect_binary(argv, &err) < 0)
+                set_stage(&err, "protect");
             else {
                 optind = 0; /* makes getopt start afresh on the command's arguments */
                 int r = cmd->run(&g.ctx, argc - first, argv + first, &err);

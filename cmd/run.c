@@ -5,7 +5,9 @@
 static int run_run(const struct runtime_ctx *ctx, int argc, char **argv, err_t *err)
 {
     struct create_opts opts;
+    cleanup_free char **layers = NULL; /* the strings are argv's */
     int r = parse_create_opts(&cmd_run, argc, argv, true, &opts, err);
+    layers = opts.layers;
     if (r != 0)
         return r < 0 ? -1 : 0;
     struct run_result result;
@@ -26,4 +28,5 @@ const struct command cmd_run = {
     .usage = "[options] <container-id>",
     .options = CREATE_OPTIONS_HELP "   -d, --detach               return once the container runs\n",
     .run = run_run,
+    .needs_protected_binary = true,
 };

@@ -24,7 +24,7 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
     memset(l, 0, sizeof(*l));
     l->ctx = ctx;
     l->opts = opts;
-    l->dir.fd = l->exec_fifo = l->console = l->sync_fd = l->child_sync_fd = l->pidfd = -1;
+    l->dir.fd = l->exec_fifo = l->console = l->sync_fd = l->child_sync_fd = l->pidfd = l->rootfs_overlay = -1;
     for (int t = 0; t < NS_TYPES; t++)
         l->ns.join_fds[t] = -1;
     if (container_id_check(opts->id, err) < 0)
@@ -38,7 +38,10 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
         check_terminal(l->config, opts, foreground, err) < 0)
         return set_stage(err, "config");
     l->preserve_fds = process_socket_activation(l->config->process) + opts->preserve_fds;
+    layers_resolve_overlay_mounts(l->config, l->bundle);
     l->rootfs = path_join(l->bundle, l->config->root->path);
+    if (layers_requested(l))
+        return store_create(ctx, opts->id, &l->dir, err); /* the layers are the rootfs */
     struct stat st;
     int errnum = stat(l->rootfs, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
     if (errnum) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,9 +62,14 @@ static int mount_environment(struct launch *l, err_t *err)
         .self_cgroup = self_cgroup,
         .prepared = l->prepared_mounts,
     };
-    if (rootfs_prepare(config, err) < 0 || rootfs_mount(&rootfs, err) < 0)
+    if (rootfs_prepare(config, err) < 0)
         return -1;
-    return 0;
+    /* Layers: the overlay the parent made, on ROOT/ID/rootfs, in here. */
+    if (l->rootfs_overlay >= 0 &&
+        move_mount(l->rootfs_overlay, "", AT_FDCWD, l->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return make_err(err, errno, "mount the layers on %s", l->rootfs);
+    cleanup_closep(&l->rootfs_overlay);
+    return rootfs_mount(&rootfs, err);
 }
 
 /* prestart and createRuntime run in the parent (the runtime's namespaces),

@@ -97,6 +97,7 @@ struct launch {
     struct ns_plan ns;
     int *prepared_mounts; /* idmapped mounts by index, -1 elsewhere; NULL: none */
     struct seccomp_program *seccomp; /* compiled before clone; NULL: none */
+    int rootfs_overlay; /* layered rootfs: the detached overlay, else -1 */
     int preserve_fds; /* --preserve-fds plus socket-activation fds */
     int exec_fifo;  /* create: read end the child blocks on; run: -1 */
     int console;    /* run without --console-socket: the pty master to relay */
@@ -187,6 +188,16 @@ int idmapped_mounts_prepare(struct launch *l, err_t *err);
 void idmapped_mounts_close(struct launch *l);
 /* A container ID through the mapping to the host's. */
 bool idmap_to_host(const struct oci_id_mapping *m, size_t len, uint32_t id, uint32_t *host);
+
+/* ---- layered rootfs --------------------------------------------------------------- */
+
+/* --layer or the org.berth.rootfs.lower annotation: the rootfs is layers. */
+bool layers_requested(const struct launch *l);
+/* Parent, the state dir made: the overlay as a detached mount in
+ * l->rootfs_overlay, and l->rootfs its mount point ROOT/ID/rootfs. */
+int layers_prepare(struct launch *l, err_t *err);
+/* config.json mounts of type overlay: layer paths against the bundle. */
+void layers_resolve_overlay_mounts(struct oci_config *config, const char *bundle);
 
 /* ---- network devices ----------------------------------------------------------- */
 

@@ -261,7 +261,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     };
     if (cgroup_create(&cg, &l->cgroup, err) < 0 && !rootless_without_cgroups(l, err))
         return set_stage(err, "cgroup");
-    if (idmapped_mounts_prepare(l, err) < 0)
+    if (layers_prepare(l, err) < 0 || idmapped_mounts_prepare(l, err) < 0)
         return set_stage(err, "mounts");
     if (seccomp_prepare(l->ctx, l->config, &l->seccomp, err) < 0)
         return -1;
@@ -325,6 +325,7 @@ void launch_destroy(struct launch *l)
 void launch_free(struct launch *l)
 {
     cleanup_closep(&l->exec_fifo);
+    cleanup_closep(&l->rootfs_overlay);
     cleanup_closep(&l->console);
     cleanup_closep(&l->sync_fd);
     cleanup_closep(&l->child_sync_fd);

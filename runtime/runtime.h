@@ -27,7 +27,15 @@ struct create_opts {
     bool no_pivot;
     bool no_new_keyring;
     bool detach; /* run only */
+    char **layers; /* --layer: the rootfs as these layers, top first */
+    size_t layers_len;
+    const char *upper; /* --upper: a persistent upper layer */
 };
+
+/* Before a command puts a process into a container: re-execs berth from a
+ * sealed memfd copy of itself (CVE-2019-5736), unless it runs from one
+ * already. Only returns on failure, or when already protected (0). */
+int protect_binary(char **argv, err_t *err);
 
 /* Every ID is checked before anything touches the disk. */
 int container_id_check(const char *id, err_t *err);
