@@ -13,6 +13,8 @@
 /* Opens path below rootfd, never leaving it (symlinks are resolved as if
  * rootfd were "/"). */
 int root_open(int rootfd, const char *path, int flags, err_t *err);
+/* root_open's fallback for kernels without openat2 (O_PATH only). */
+int root_walk(int rootfd, const char *path, int flags);
 /* mkdir -p below rootfd; returns an O_PATH fd of the directory. */
 int root_mkdir_all(int rootfd, const char *path, mode_t mode, err_t *err);
 /* Creates an empty file (and its parents) when missing; returns O_PATH fd. */

@@ -12,9 +12,88 @@
 
 #define MAX_SYMLINKS 40
 
-/* Every lookup below rootfd goes through openat2(RESOLVE_IN_ROOT): a
- * symlink in the rootfs can never point a mount at a host path
- * (CVE-2021-30465). */
+/* Kernels before 5.6 have no openat2: the same walk by hand, one
+ * component at a time with O_NOFOLLOW, symlinks followed by reading them
+ * and ".." never above rootfd. Only O_PATH opens (what berth needs). */
+int root_walk(int rootfd, const char *path, int flags)
+{
+    int stack[256];
+    size_t depth = 0;
+    stack[depth++] = dup(rootfd);
+    if (stack[0] < 0)
+        return -1;
+    char *todo = xstrdup(path);
+    int links = 0, ret = -1, saved = 0;
+    char *cursor = todo;
+    for (;;) {
+        while (*cursor == '/')
+            cursor++;
+        if (*cursor == '\0') {
+            ret = stack[--depth];
+            break;
+        }
+        char *end = strchrnul(cursor, '/');
+        char *rest = *end ? end + 1 : end;
+        *end = '\0';
+        if (strcmp(cursor, ".") == 0 || (strcmp(cursor, "..") == 0 && depth == 1)) {
+            cursor = rest;
+            continue;
+        }
+        if (strcmp(cursor, "..") == 0) {
+            close(stack[--depth]);
+            cursor = rest;
+            continue;
+        }
+        int fd = openat(stack[depth - 1], cursor, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0) {
+            saved = errno;
+            break;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+            close(fd);
+            if (n < 0 || ++links > MAX_SYMLINKS) {
+                saved = n < 0 ? errno : ELOOP;
+                break;
+            }
+            target[n] = '\0';
+            if (target[0] == '/')
+                while (depth > 1)
+                    close(stack[--depth]);
+            char *next = xasprintf("%s/%s", target, rest);
+            free(todo);
+            cursor = todo = next;
+            continue;
+        }
+        if (depth == ARRAY_SIZE(stack)) {
+            close(fd);
+            saved = ENAMETOOLONG;
+            break;
+        }
+        stack[depth++] = fd;
+        cursor = rest;
+    }
+    while (depth > 0)
+        close(stack[--depth]);
+    free(todo);
+    if (ret >= 0 && (flags & O_DIRECTORY)) {
+        struct stat st;
+        if (fstat(ret, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            close(ret);
+            errno = ENOTDIR;
+            return -1;
+        }
+    }
+    if (ret < 0)
+        errno = saved;
+    return ret;
+}
+
+/* Every lookup below rootfd goes through openat2(RESOLVE_IN_ROOT) (or the
+ * walk above): a symlink in the rootfs can never point a mount at a host
+ * path (CVE-2021-30465). */
 static int open_in_root(int rootfd, const char *path, int flags)
 {
     struct open_how how = {
@@ -27,6 +106,8 @@ static int open_in_root(int rootfd, const char *path, int flags)
     do
         fd = (int) syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
     while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+    if (fd < 0 && errno == ENOSYS && (flags & O_PATH))
+        return root_walk(rootfd, path, flags);
     return fd;
 }
 

@@ -5,6 +5,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,26 +43,44 @@ int sysctl_check(const struct oci_config *config, err_t *err)
     return 0;
 }
 
-/* Written through /proc/sys of the container's own procfs, checked to be
- * procfs, with no symlink followed. */
+/* A procfs of berth's own, never attached anywhere (CVE-2025-52881): no
+ * mount of the container's can stand in for a sysctl file. In a user
+ * namespace where a new procfs is refused, the container's /proc/sys,
+ * checked to be procfs. */
+static int open_proc_sys(err_t *err)
+{
+    cleanup_close int fsfd = fsopen("proc", FSOPEN_CLOEXEC);
+    cleanup_close int mntfd = -1;
+    if (fsfd >= 0 && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+        mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    int sysfd = mntfd >= 0 ? openat(mntfd, "sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                           : open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct statfs st;
+    if (sysfd < 0 || fstatfs(sysfd, &st) < 0)
+        return make_err(err, errno, "linux.sysctl: open /proc/sys (is /proc mounted?)");
+    if (st.f_type != PROC_SUPER_MAGIC) {
+        close(sysfd);
+        return make_err(err, EPERM, "linux.sysctl: /proc/sys is not procfs");
+    }
+    return sysfd;
+}
+
 int sysctl_apply(const struct oci_config *config, err_t *err)
 {
     const struct oci_linux *l = config->linux_config;
     if (l == NULL || l->sysctl.len == 0)
         return 0;
-    cleanup_close int sysfd = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    struct statfs st;
-    if (sysfd < 0 || fstatfs(sysfd, &st) < 0)
-        return make_err(err, errno, "linux.sysctl: open /proc/sys (is /proc mounted?)");
-    if (st.f_type != PROC_SUPER_MAGIC)
-        return make_err(err, EPERM, "linux.sysctl: /proc/sys is not procfs");
+    cleanup_close int sysfd = open_proc_sys(err);
+    if (sysfd < 0)
+        return -1;
     for (size_t i = 0; i < l->sysctl.len; i++) {
         const struct oci_map_entry *e = &l->sysctl.entries[i];
         cleanup_free char *rel = xstrdup(e->key);
         for (char *p = rel; *p; p++)
             if (*p == '.')
                 *p = '/';
-        struct open_how how = {.flags = O_WRONLY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+        struct open_how how = {.flags = O_WRONLY | O_CLOEXEC,
+                               .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_XDEV};
         cleanup_close int fd = (int) syscall(SYS_openat2, sysfd, rel, &how, sizeof(how));
         if (fd < 0)
             return make_err(err, errno, "linux.sysctl[\"%s\"]: open /proc/sys/%s", e->key, rel);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -146,6 +147,8 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
     cleanup_free char *executable = NULL;
     if (sync_expect(x->child_sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) /* as the init, until exec */
+        return make_err(err, errno, "make the process non-dumpable");
     /* One setns for all: the kernel joins the user namespace first. The
      * pid namespace came with clone. */
     int flags = x->ns_flags & ~CLONE_NEWPID;

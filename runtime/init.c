@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,6 +108,11 @@ static int init_container(struct launch *l, err_t *err)
 
     if (sync_expect(l->child_sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
+    /* Until exec, no other process may look into this one (its
+     * /proc/PID/exe is berth): exec makes it dumpable again. After GO, as
+     * an ordinary user's parent had to write our uid_map first. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return make_err(err, errno, "make the process non-dumpable");
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
         return set_stage(err, "process");
     if (((l->ns.clone_flags & CLONE_NEWUSER) || l->ns.join_fds[NS_USER] >= 0) && process_become_ns_root(err) < 0)
