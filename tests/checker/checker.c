@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -204,6 +205,22 @@ int main(int argc, char **argv)
         while (wait(NULL) > 0)
             ;
         printf("forked=%d%s%s\n", forked, err ? " error=" : "", err ? strerror(err) : "");
+    } else if (strcmp(cmd, "initmodule") == 0) {
+        /* The capability check comes first: EPERM without CAP_SYS_MODULE. */
+        if (syscall(SYS_init_module, NULL, 0, "") < 0)
+            return fail("init_module");
+        puts("ok");
+    } else if (strcmp(cmd, "ptrace") == 0) {
+        if (ptrace(PTRACE_ATTACH, atoi(arg), NULL, NULL) < 0)
+            return fail("ptrace");
+        puts("ok");
+    } else if (strcmp(cmd, "seals") == 0) {
+        int fd = open(arg, O_RDONLY);
+        int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
+        if (seals < 0)
+            return fail("seals");
+        printf("write=%d grow=%d shrink=%d seal=%d\n", !!(seals & F_SEAL_WRITE), !!(seals & F_SEAL_GROW),
+               !!(seals & F_SEAL_SHRINK), !!(seals & F_SEAL_SEAL));
     } else if (strcmp(cmd, "exit") == 0) {
         return atoi(arg);
     } else if (strcmp(cmd, "sleep") == 0) {
