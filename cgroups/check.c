@@ -44,6 +44,8 @@ size_t cg_hugepage_sizes(char sizes[][16], size_t max)
 
 int cg_check_hugepage_sizes(const struct oci_resources *r, err_t *err)
 {
+    if (r == NULL || r->hugepage_limits_len == 0)
+        return 0;
     char sizes[16][16];
     size_t n = cg_hugepage_sizes(sizes, ARRAY_SIZE(sizes));
     for (size_t i = 0; r && i < r->hugepage_limits_len; i++) {

@@ -35,16 +35,23 @@ static int context(const struct cgroup *cg, err_t *err)
     return wrap_err(err, "cgroup %s", cg->hier[0].path);
 }
 
-static int make_dirs(const struct cgroup *cg, const struct oci_resources *r, struct cg_created *created,
+/* *fresh: every cgroup was made here, so none can hold a process or be
+ * frozen, and the checks for those are skipped. */
+static int make_dirs(const struct cgroup *cg, const struct oci_resources *r, struct cg_created *created, bool *fresh,
                      err_t *err)
 {
     struct cg_controllers v2;
     int ret = 0;
+    *fresh = true;
     cg_v2_controllers(r, cg->mode == CGROUP_HYBRID, &v2);
     for (size_t i = 0; ret == 0 && i < cg->n_hier; i++) {
+        size_t before = created->len;
         ret = cg_mkdir_hierarchy(&cg->hier[i], cg->hier[i].v2 ? &v2 : NULL, created, err);
-        /* runc refuses to create a container in a cgroup that has processes */
-        if (ret == 0)
+        /* A directory made means a new leaf. runc refuses to create a
+         * container in a cgroup that has processes. */
+        bool made = created->len > before;
+        *fresh &= made;
+        if (ret == 0 && !made)
             ret = cg_check_unpopulated(&cg->hier[i], err);
     }
     cg_controllers_free(&v2);
@@ -71,7 +78,8 @@ int cgroup_create(const struct cgroup_create_opts *opts, struct cgroup **out, er
     if (cg_resolve_path(cg, opts, err) < 0 || cg->ops->check(cg, opts->resources, err) < 0)
         return -1;
     struct cg_created created = {0};
-    if (make_dirs(cg, opts->resources, &created, err) < 0 || check_not_frozen(cg, err) < 0 ||
+    bool fresh;
+    if (make_dirs(cg, opts->resources, &created, &fresh, err) < 0 || (!fresh && check_not_frozen(cg, err) < 0) ||
         cg->ops->apply(cg, opts->resources, false, err) < 0) {
         cg_created_remove(&created);
         return context(cg, err);

@@ -32,6 +32,7 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
     l->bundle = path_absolute(opts->bundle && *opts->bundle ? opts->bundle : ".");
     if (l->bundle == NULL)
         return make_err(err, errno, "bundle: resolve the current directory");
+    log_debug("create %s: start", opts->id);
     if (spec_load_config(l->bundle, &l->config, &l->config_json, &l->config_json_len, err) < 0)
         return set_stage(err, "config");
     if (check_supported(l->config, err) < 0 || sysctl_check(l->config, err) < 0 ||

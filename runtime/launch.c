@@ -261,6 +261,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     };
     if (cgroup_create(&cg, &l->cgroup, err) < 0 && !rootless_without_cgroups(l, err))
         return set_stage(err, "cgroup");
+    log_debug("create %s: cgroup ready", l->opts->id);
     if (layers_prepare(l, err) < 0 || idmapped_mounts_prepare(l, err) < 0)
         return set_stage(err, "mounts");
     if (seccomp_prepare(l->ctx, l->config, &l->seccomp, err) < 0)
@@ -270,6 +271,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
     if (spawn(l, err) < 0)
         return -1;
+    log_debug("create %s: cloned pid %d", l->opts->id, l->pid);
 
     char go_on = start_now;
     if (prepare_child(l, err) < 0)
@@ -278,6 +280,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 || forward_seccomp(l, err) < 0 ||
         sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
+    log_debug("create %s: the container process is ready", l->opts->id);
     if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
         return -1;
     cleanup_closep(&l->exec_fifo);
@@ -285,6 +288,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return 0;
     if (sync_wait_exec(l->sync_fd, err) < 0)
         return -1;
+    log_debug("run %s: exec'd", l->opts->id);
     if (l->config->hooks[HOOK_POSTSTART].len == 0)
         return 0;
     cleanup_free char *state = launch_state_json(l, STATUS_RUNNING, l->pid);

@@ -57,9 +57,11 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
         if (relay)
             terminal_relay_stop(&tty);
         flock(l.dir.fd, LOCK_EX);
+        log_debug("run %s: exited with %d", opts->id, result->exit_status);
         check_oom(&l, result);
         if (ret == 0 && store_exists(ctx, opts->id))
             ret = container_destroy(&l.dir, l.state, err);
+        log_debug("run %s: destroyed", opts->id);
     }
     sigprocmask(SIG_SETMASK, &previous, NULL);
     launch_free(&l);
