@@ -29,18 +29,6 @@ static pid_t clone_container(int flags, int cgroup_fd, int *pidfd)
     return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
 }
 
-static char *now_rfc3339(void)
-{
-    struct timespec ts;
-    struct tm tm;
-    char buf[64];
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ts.tv_nsec);
-    return xstrdup(buf);
-}
-
 static void copy_map(struct oci_map *to, const struct oci_map *from)
 {
     to->len = from->len;
@@ -268,7 +256,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return -1;
     if (!start_now && make_exec_fifo(l, err) < 0)
         return -1;
-    l->created = now_rfc3339(); /* before clone: the child's hooks show it too */
+    char now[64];
+    l->created = xstrdup(time_rfc3339(now, sizeof(now))); /* before clone: the child's hooks show it too */
     if (spawn(l, err) < 0)
         return -1;
     log_debug("create %s: cloned pid %d", l->opts->id, l->pid);

@@ -38,7 +38,7 @@ int log_fd(void)
     return logger.fd;
 }
 
-static void format_time(char *buf, size_t len)
+const char *time_rfc3339(char *buf, size_t len)
 {
     struct timespec ts;
     struct tm tm;
@@ -46,6 +46,7 @@ static void format_time(char *buf, size_t len)
     gmtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+    return buf;
 }
 
 /* One line per message, written with a single write() so that concurrent
@@ -58,7 +59,7 @@ static void emit(enum log_level level, const char *msg, const err_t err)
     FILE *out = open_memstream(&line, &line_len);
     if (out == NULL)
         return;
-    format_time(stamp, sizeof(stamp));
+    time_rfc3339(stamp, sizeof(stamp));
     if (logger.format == LOG_JSON && logger.fd >= 0) {
         struct json_writer w;
         jw_init(&w);

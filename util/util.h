@@ -109,6 +109,11 @@ void jw_raw(struct json_writer *w, const char *json);
 char *jw_finish(struct json_writer *w);
 void json_write_string(FILE *out, const char *s);
 
+/* ---- time ---------------------------------------------------------------- */
+
+/* Now, as RFC 3339 in UTC with nanoseconds: 2026-11-24T21:03:19.123456789Z. */
+const char *time_rfc3339(char *buf, size_t len);
+
 /* ---- logging ----------------------------------------------------------- */
 
 enum log_format { LOG_TEXT, LOG_JSON };
