@@ -86,9 +86,13 @@ static int inherit_cpuset(int parentfd, int dirfd, err_t *err)
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         cleanup_free char *mine = NULL;
         cleanup_free char *parent = NULL;
-        if (cg_read(dirfd, files[i], &mine, err) < 0 || cg_read(parentfd, files[i], &parent, err) < 0)
+        if (cg_read(dirfd, files[i], &mine, err) < 0)
             return -1;
-        if (*mine == '\0' && *parent != '\0' && cg_write(dirfd, files[i], parent, err) < 0)
+        if (*mine != '\0' && *mine != '\n')
+            continue;
+        if (cg_read(parentfd, files[i], &parent, err) < 0)
+            return -1;
+        if (*parent != '\0' && cg_write(dirfd, files[i], parent, err) < 0)
             return -1;
     }
     return 0;
@@ -118,7 +122,9 @@ int cg_mkdir_hierarchy(const struct cg_hierarchy *h, const struct cg_controllers
         int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
             return make_err(err, errno, "open %s", dir);
-        if (made && cpuset && inherit_cpuset(parentfd, fd, err) < 0) {
+        /* v1 cpuset cgroups start empty, and so may a parent someone else
+         * made with mkdir: each level takes its parent's, as runc does. */
+        if (cpuset && inherit_cpuset(parentfd, fd, err) < 0) {
             close(fd);
             return wrap_err(err, "cgroup %s", dir);
         }
