@@ -40,6 +40,10 @@ struct cgroup {
     const struct cgroup_ops *ops;
     struct cg_hierarchy *hier;
     size_t n_hier;
+    /* An ordinary user (a delegated subtree) can neither load the device
+     * program nor write devices.allow; in its user namespace the container
+     * cannot mknod either: no device rules, as runc does rootless. */
+    bool no_device_rules;
 };
 
 /* ---- discovery (mode.c) and paths (path.c) ---------------------------- */

@@ -2,6 +2,8 @@
  * hierarchy (from /proc/self/mountinfo and /proc/self/cgroup). */
 #include "internal.h"
 
+#include <unistd.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,7 @@ struct cgroup *cg_alloc(enum cgroup_mode mode)
     struct cgroup *cg = xzalloc(sizeof(*cg));
     cg->mode = mode;
     cg->ops = mode == CGROUP_UNIFIED ? &cg_v2_ops : &cg_v1_ops;
+    cg->no_device_rules = geteuid() != 0;
     return cg;
 }
 

@@ -365,6 +365,8 @@ static int apply_rdma(const struct cgroup *cg, const struct oci_resources *r, er
 
 static int apply_devices(const struct cgroup *cg, const struct oci_resources *r, bool update, err_t *err)
 {
+    if (cg->no_device_rules)
+        return 0;
     if (update && (r == NULL || r->devices_len == 0))
         return 0;
     const struct cg_hierarchy *h = cg_v1_hierarchy(cg, "devices");

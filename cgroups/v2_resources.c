@@ -281,7 +281,7 @@ int cg_v2_apply(const struct cgroup *cg, const struct oci_resources *r, bool upd
     if (apply_memory(fd, r ? r->memory : NULL, update, err) < 0)
         return -1;
     /* An update without device rules leaves the device filter alone. */
-    if (!update || (r && r->devices_len)) {
+    if (!cg->no_device_rules && (!update || (r && r->devices_len))) {
         struct cg_dev_state state;
         if (cg_dev_state_from_config(r, &state, err) < 0)
             return -1;

@@ -235,3 +235,65 @@ run_detached() {
     assert_equal "$(state_field "$bystander" .pid)" "$pid"
     assert_equal "$(state_field "$bystander" .oomKilled)" null
 }
+
+# A user namespace mapping container 0-65535 to host 100000-165535, the
+# rootfs owned by the mapped root and the bundle reachable by it.
+use_userns() {
+    update_config '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    local dir=$BUNDLE
+    while [ "$dir" != / ]; do
+        dir=$(dirname "$dir")
+        chmod o+x "$dir"
+    done
+}
+
+@test "cgroups: a container that may manage its cgroup (userns, cgroupns, rw mount) owns it (v2)" {
+    unified || skip "cgroup ownership is only delegated on cgroup v2 (config-linux.md); this host is hybrid"
+    use_userns
+    update_config '.linux.namespaces += [{"type": "cgroup"}]
+        | .mounts |= map(if .destination == "/sys/fs/cgroup" then .options -= ["ro"] else . end)'
+    set_args sleep 100
+    run_detached
+    dir=$(dirname "$(cg_path pids cgroup.procs)")
+    assert_equal "$(stat -c %u:%g "$dir")" 100000:100000
+    assert_equal "$(stat -c %u "$dir/cgroup.procs")" 100000
+    assert_equal "$(stat -c %u "$dir/cgroup.subtree_control")" 100000
+    assert_equal "$(stat -c %u "$dir/pids.max")" 0
+}
+
+@test "cgroups: rootless with a delegated cgroup v2 subtree gets a cgroup of its own there" {
+    unified || skip "needs a cgroup v2 subtree to delegate; this host is hybrid"
+    user=berth-deleg
+    id "$user" >/dev/null 2>&1 || useradd --create-home "$user"
+    own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    deleg=/sys/fs/cgroup${own%/}/berth-deleg-$$
+    mkdir -p "$deleg/berth"
+    echo +pids >"$deleg/cgroup.subtree_control"
+    chown "$user" "$deleg" "$deleg/cgroup.procs" "$deleg/cgroup.subtree_control" "$deleg/cgroup.threads" \
+        "$deleg/berth" "$deleg/berth/cgroup.procs"
+    work=$(mktemp -d /tmp/berth-deleg.XXXXXX)
+    chmod 755 "$work"
+    cp -a "$BUNDLE" "$work/bundle"
+    runuser -u "$user" -- "$BERTH" spec --rootless --bundle "$work/bundle.tmp" 2>/dev/null || true
+    jq --arg me "$(id -u "$user")" --arg g "$(id -g "$user")" --arg cg "${own%/}/berth-deleg-$$/c$$" '
+        .linux.namespaces = [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": ($me | tonumber), "size": 1}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": ($g | tonumber), "size": 1}]
+        | .linux.cgroupsPath = $cg | .linux.resources = {"pids": {"limit": 42}}
+        | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))
+        | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
+        | .process.args = ["cat", "/proc/self/cgroup"]' "$BUNDLE/config.json" >"$work/bundle/config.json"
+    chown -R "$user" "$work"
+    # berth runs in a leaf of the delegated subtree; the container goes beside it.
+    run sh -c "echo \$\$ > $deleg/berth/cgroup.procs && exec runuser -u $user -- env XDG_RUNTIME_DIR=$work \
+        $BERTH run --bundle $work/bundle $ID"
+    rm -rf "$work"
+    rmdir "$deleg/berth" "$deleg" 2>/dev/null || true
+    userdel --remove "$user" 2>/dev/null || true
+    assert_success
+    assert_line "0::${own%/}/berth-deleg-$$/c$$"
+    refute_output --partial "not writable"
+}
