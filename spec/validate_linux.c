@@ -1,6 +1,8 @@
 /* Checks of config.json's linux object, except resources and seccomp. */
 #include "validate.h"
 
+#include <sys/stat.h>
+
 #include <string.h>
 
 static const char *const propagation_modes[] = {
@@ -89,11 +91,18 @@ int check_time_offsets(struct oci_config *config, err_t *err)
     return 0;
 }
 
+/* The S_IF* type bits a device's fileMode may carry: Podman writes them
+ * (020666 for a char device), runc takes them. */
+static unsigned type_bits(char type)
+{
+    return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+}
+
 int check_devices(struct oci_config *config, err_t *err)
 {
     const struct oci_linux *l = config->linux_config;
     for (size_t i = 0; l && i < l->devices_len; i++) {
-        const struct oci_device *d = &l->devices[i];
+        struct oci_device *d = &l->devices[i];
         if (d->path == NULL)
             return config_err_at(err, xasprintf("linux.devices[%zu].path", i), "is required");
         if (!is_absolute_path(d->path))
@@ -104,9 +113,14 @@ int check_devices(struct oci_config *config, err_t *err)
                 return config_err_at(err, xasprintf("linux.devices[%zu].path", i), "duplicate device \"%s\"",
                                      d->path);
         }
-        if (d->has_file_mode && d->file_mode > 0777)
+        unsigned type = d->file_mode & S_IFMT;
+        if (d->has_file_mode && (type != 0 && type != type_bits(d->type)))
+            return config_err_at(err, xasprintf("linux.devices[%zu].fileMode", i),
+                                 "0%o has the file type of another kind of device than \"%c\"", d->file_mode, d->type);
+        if (d->has_file_mode && (d->file_mode & ~S_IFMT) > 0777)
             return config_err_at(err, xasprintf("linux.devices[%zu].fileMode", i), "must be at most 0777, got 0%o",
-                                 d->file_mode);
+                                 d->file_mode & ~S_IFMT);
+        d->file_mode &= 0777;
     }
     return 0;
 }

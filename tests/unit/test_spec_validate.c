@@ -161,6 +161,9 @@ static const struct rule_case rule_cases[] = {
      "config.json: linux.devices[0].path: \"dev/null\" is not an absolute path"},
     {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3, 'fileMode': 950}]"),
      "config.json: linux.devices[0].fileMode: must be at most 0777, got 01666"},
+    /* 060666: a block device's type bits on a char device */
+    {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3, 'fileMode': 25014}]"),
+     "config.json: linux.devices[0].fileMode: 060666 has the file type of another kind of device than \"c\""},
     {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3},"
            " {'type': 'b', 'path': '/dev/x', 'major': 8, 'minor': 0}]"),
      "config.json: linux.devices[1].path: duplicate device \"/dev/x\""},
@@ -294,6 +297,8 @@ static const struct rule_case rule_cases[] = {
 
 /* Values at the edge of each rule that must pass. */
 static const char *const valid_configs[] = {
+    /* Podman writes the char device type bits into fileMode: 020666 */
+    LINUX("'devices': [{'type': 'c', 'path': '/dev/myzero', 'major': 1, 'minor': 5, 'fileMode': 8630}]"),
     TOP("'hostname': 'box'"),
     "{'ociVersion': '1.0.2-dev', 'root': {'path': 'rootfs'}, " PROC "}",
     "{'ociVersion': '1.0.0', 'root': {'path': '/abs/rootfs'}, " PROC "}",
