@@ -136,6 +136,21 @@ static int check_version(struct oci_config *config, err_t *err)
     return 0;
 }
 
+/* Values whose meaning changed in 1.3 keep their old one in older configs.
+ * A pids limit of 0 meant "no limit" to runtimes (runc wrote nothing), and
+ * clients still send it so: Podman 4 turns --pids-limit -1 into 0. From
+ * 1.3 on, 0 is a real limit. */
+static int apply_older_semantics(struct oci_config *config, err_t *err)
+{
+    (void) err;
+    unsigned long major, minor;
+    struct oci_resources *r = config->linux_config ? config->linux_config->resources : NULL;
+    if (parse_semver(config->oci_version, &major, &minor) && minor < 3 && r && r->pids && r->pids->has_limit &&
+        r->pids->limit == 0)
+        r->pids->limit = -1;
+    return 0;
+}
+
 /* ---- root, hostname, mounts, hooks, annotations ------------------------ */
 
 static int check_root(struct oci_config *config, err_t *err)
@@ -234,6 +249,7 @@ static int check_annotations(struct oci_config *config, err_t *err)
 
 static const config_check_fn config_checks[] = {
     check_version,
+    apply_older_semantics,
     check_root,
     check_process,
     check_uts_names,
