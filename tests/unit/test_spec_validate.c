@@ -390,13 +390,33 @@ static void test_error_json_path(void **state)
     assert_string_equal(err->json_path, "linux.maskedPaths[0]");
 }
 
+/* 0 was "no limit" before runtime-spec 1.3, and is a limit from 1.3 on. */
+static void test_pids_zero_by_version(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *version;
+        int64_t limit;
+    } cases[] = {{"1.0.2-dev", -1}, {"1.2.1", -1}, {"1.3.0", 0}};
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        cleanup_free char *json = xasprintf(
+            "{'ociVersion': '%s', 'root': {'path': 'rootfs'}, " PROC ", 'linux': {'namespaces': [" NSS "], "
+            "'resources': {'pids': {'limit': 0}}}}",
+            cases[i].version);
+        cleanup_config struct oci_config *cfg = parse(json);
+        cleanup_err err_t err = NULL;
+        assert_int_equal(spec_validate_config(cfg, &err), 0);
+        assert_int_equal(cfg->linux_config->resources->pids->limit, cases[i].limit);
+    }
+}
+
 int main(void)
 {
     err_t log_err = NULL;
     if (log_init("/dev/null", LOG_TEXT, false, &log_err) < 0)
         return 1;
     size_t n_rules = ARRAY_SIZE(rule_cases), n_valid = ARRAY_SIZE(valid_configs);
-    size_t n = n_rules + n_valid + 2, k = 0;
+    size_t n = n_rules + n_valid + 3, k = 0;
     struct CMUnitTest *tests = xzalloc(n * sizeof(*tests));
     for (size_t i = 0; i < n_rules; i++)
         tests[k++] = (struct CMUnitTest){rule_cases[i].error, test_rule, NULL, NULL, (void *) &rule_cases[i]};
@@ -407,6 +427,7 @@ int main(void)
     }
     tests[k++] = (struct CMUnitTest){"rlimit resource resolved", test_rlimit_resource_resolved, NULL, NULL, NULL};
     tests[k++] = (struct CMUnitTest){"error keeps json path", test_error_json_path, NULL, NULL, NULL};
+    tests[k++] = (struct CMUnitTest){"pids limit 0 by version", test_pids_zero_by_version, NULL, NULL, NULL};
     int failed = _cmocka_run_group_tests("spec_validate", tests, k, NULL, NULL);
     for (size_t i = 0; i < n_valid; i++)
         free(names[i]);
