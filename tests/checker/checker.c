@@ -4,7 +4,8 @@
  *   checker rlimit NAME | caps | env NAME | personality | sched | ioprio
  *   checker write PATH | read PATH | mkdir PATH | mount | stat PATH
  *   checker exit N | sleep SECONDS | timens
- *   checker ids | pid | status PREFIX | statvfs PATH | exec PATH [ARGS...] | fork N */
+ *   checker ids | pid | status PREFIX | statvfs PATH | exec PATH [ARGS...] | fork N
+ *   checker tty | waitsig */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -26,6 +28,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <signal.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -221,6 +224,30 @@ int main(int argc, char **argv)
             return fail("seals");
         printf("write=%d grow=%d shrink=%d seal=%d\n", !!(seals & F_SEAL_WRITE), !!(seals & F_SEAL_GROW),
                !!(seals & F_SEAL_SHRINK), !!(seals & F_SEAL_SEAL));
+    } else if (strcmp(cmd, "tty") == 0) {
+        /* fd 0 as a terminal: its name, its size (also 0x0, which stty
+         * refuses to print), and whether it is our controlling terminal */
+        struct winsize ws = {0};
+        const char *name = ttyname(STDIN_FILENO);
+        if (!isatty(STDIN_FILENO)) {
+            puts("isatty=0");
+            return 0;
+        }
+        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+            return fail("TIOCGWINSZ");
+        printf("isatty=1 name=%s rows=%u cols=%u ctty=%d\n", name ? name : "?", ws.ws_row, ws.ws_col,
+               tcgetsid(STDIN_FILENO) == getsid(0));
+    } else if (strcmp(cmd, "waitsig") == 0) {
+        /* prints "ready", then the name of the first signal that comes */
+        sigset_t all;
+        int sig = 0;
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, NULL);
+        puts("ready");
+        fflush(stdout);
+        if (sigwait(&all, &sig) != 0)
+            return fail("sigwait");
+        printf("signal=%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
     } else if (strcmp(cmd, "exit") == 0) {
         return atoi(arg);
     } else if (strcmp(cmd, "sleep") == 0) {

@@ -216,13 +216,6 @@ raw_config_error() {
         'config.json: linux.cgroupsPath: "system.slice:berth:x" is a systemd "slice:prefix:name" path, but systemd is not running on this host (no /run/systemd/system); use a cgroupfs path'
 }
 
-@test "not supported yet: user namespaces" {
-    config_error '.linux.namespaces += [{"type": "user"}]
-            | .linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]
-            | .linux.gidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]' \
-        'config.json: linux.namespaces[5]: user namespaces are not supported yet'
-}
-
 @test "ID mappings without a user namespace, or a user namespace without them" {
     config_error '.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]' \
         'config.json: linux.uidMappings: requires a user namespace'
@@ -230,18 +223,21 @@ raw_config_error() {
         'config.json: linux.uidMappings: is required with a new user namespace'
 }
 
-@test "not supported yet: terminal" {
-    config_error '.process.terminal = true' 'config.json: process.terminal: terminals are not supported yet: set it to false'
+@test "a terminal needs a console socket to hand it to (create)" {
+    update_config '.process.terminal = true'
+    run --separate-stderr "$BERTH" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
+    assert_berth_error 'config.json: process.terminal: needs --console-socket to hand the terminal to'
+    assert_nothing_left
 }
 
-@test "not supported yet: hooks" {
-    config_error '.hooks = {"prestart": [{"path": "/bin/true"}]}' 'config.json: hooks.prestart: hooks are not supported yet'
+@test "a hook path must be absolute" {
     config_error '.hooks = {"poststop": [{"path": "bin/true"}]}' \
         'config.json: hooks.poststop[0].path: "bin/true" is not an absolute path'
 }
 
-@test "not supported yet: seccomp" {
-    config_error '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}' 'config.json: linux.seccomp: seccomp is not supported yet'
+@test "an unknown seccomp action" {
+    config_error '.linux.seccomp = {"defaultAction": "SCMP_ACT_NOPE"}' \
+        'config.json: linux.seccomp.defaultAction: unknown action "SCMP_ACT_NOPE"'
 }
 
 @test "not supported: AppArmor and SELinux labels on this host" {
@@ -251,18 +247,14 @@ raw_config_error() {
     config_error '.linux.mountLabel = "x"' 'config.json: linux.mountLabel: SELinux is not enabled on this host'
 }
 
-@test "not supported yet: netDevices and intelRdt" {
-    config_error '.linux.netDevices = {"eth0": {}}' 'config.json: linux.netDevices: moving network devices is not supported yet'
+@test "not on this host: intelRdt" {
     [ -e /sys/fs/resctrl/tasks ] && skip "resctrl is mounted here"
     config_error '.linux.intelRdt = {"closID": "x"}' 'config.json: linux.intelRdt: no resctrl filesystem is mounted on this host'
 }
 
-@test "not supported yet: idmapped mounts" {
-    config_error '.mounts[0].uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]
-            | .mounts[0].gidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]' \
-        'config.json: mounts[0].uidMappings: idmapped mounts are not supported yet'
+@test "an idmapped mount needs mappings, and a bind mount" {
     config_error '.mounts[0].options = ["idmap"]' \
-        'config.json: mounts[0]: option idmap: idmapped mounts need user namespaces, not supported yet'
+        'config.json: mounts: mounts[0]: idmap needs uidMappings and gidMappings, on the mount or in a user namespace of the container'
 }
 
 @test "unknown properties are ignored" {

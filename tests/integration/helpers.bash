@@ -337,3 +337,69 @@ make_netns() {
     ip netns add "$NETNS" || return 1
     CLEANUP_NETNS+=("$NETNS")
 }
+
+# ---- helpers of exec, terminal, hooks, fds, netdevices and logging tests ----
+
+RECVTTY=${RECVTTY:-$TOP/build/tests/recvtty}
+
+# Processes a test started in the background (recvtty, a berth in the
+# background): ended by their PID in kill_tracked_pids, which the teardown
+# of the files using them calls.
+TRACKED_PIDS=()
+
+track_pid() {
+    TRACKED_PIDS+=("$1")
+}
+
+kill_tracked_pids() {
+    local pid
+    for pid in "${TRACKED_PIDS[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    TRACKED_PIDS=()
+}
+
+# start_recvtty NAME [INPUT]: recvtty listening on $BATS_TEST_TMPDIR/NAME.sock
+# (its path in $CONSOLE_SOCKET once it accepts connections), writing what the
+# pty says to NAME.tty and its own messages to NAME.recvtty; its PID in
+# $RECVTTY_PID.
+start_recvtty() {
+    local name=$1 tries=200
+    shift
+    CONSOLE_SOCKET=$BATS_TEST_TMPDIR/$name.sock
+    "$RECVTTY" "$CONSOLE_SOCKET" "$@" >"$BATS_TEST_TMPDIR/$name.tty" 2>"$BATS_TEST_TMPDIR/$name.recvtty" </dev/null 3>&- &
+    RECVTTY_PID=$!
+    track_pid "$RECVTTY_PID"
+    while [ ! -S "$CONSOLE_SOCKET" ] && ((tries-- > 0)); do
+        sleep 0.05
+    done
+    [ -S "$CONSOLE_SOCKET" ] || {
+        echo "recvtty did not listen on $CONSOLE_SOCKET" >&2
+        return 1
+    }
+}
+
+# wait_recvtty PID: until that recvtty exits (the pty's slave side closed);
+# fails when it failed.
+wait_recvtty() {
+    local rc=0
+    wait "$1" || rc=$?
+    [ "$rc" -eq 0 ] || echo "recvtty exited with status $rc" >&2
+    return "$rc"
+}
+
+# What a pty said (NAME.tty), without the carriage returns of its line
+# discipline.
+tty_output() {
+    tr -d '\r' <"$BATS_TEST_TMPDIR/$1.tty"
+}
+
+# A running container: $ID runs ARGS (default: checker sleep 1000), started
+# with create + start.
+start_container() {
+    if [ $# -gt 0 ]; then set_args "$@"; else set_args checker sleep 1000; fi
+    create_container || return 1
+    berth start "$ID" || return 1
+    wait_for_status "$ID" running
+}
