@@ -24,7 +24,7 @@ int launch_prepare(struct launch *l, const struct runtime_ctx *ctx, const struct
     memset(l, 0, sizeof(*l));
     l->ctx = ctx;
     l->opts = opts;
-    l->dir.fd = l->exec_fifo = l->console = l->sync_fd = l->child_sync_fd = l->pidfd = l->rootfs_overlay = -1;
+    l->dir.fd = l->start_listener = l->console = l->sync_fd = l->child_sync_fd = l->pidfd = l->rootfs_overlay = -1;
     for (int t = 0; t < NS_TYPES; t++)
         l->ns.join_fds[t] = -1;
     if (container_id_check(opts->id, err) < 0)

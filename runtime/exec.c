@@ -174,9 +174,10 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
     const struct seccomp_program *filter = x->seccomp;
     if (filter && !p->no_new_privileges && seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
-    if (process_apply_user(config, x->opts->id, false, err) < 0 || process_verify_cwd(p, err) < 0 ||
-        process_find_executable(p, &executable, err) < 0)
-        return -1;
+    if (process_apply_user(config, x->opts->id, false, err) < 0 || process_verify_cwd(p, err) < 0)
+        return set_stage(err, "process");
+    if (process_find_executable(p, &executable, err) < 0)
+        return set_stage(err, "exec");
     if (filter && p->no_new_privileges && filter->notifies && seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
     char go = 0;
@@ -186,7 +187,8 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
     if (filter && p->no_new_privileges && !filter->notifies &&
         seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
-    return process_exec(p, executable, x->opts->preserve_fds, err);
+    process_exec(p, executable, x->opts->preserve_fds, err);
+    return set_stage(err, "exec");
 }
 
 _Noreturn static void exec_child_main(struct exec_launch *x)
@@ -334,9 +336,9 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *opts, 
         exec_launch_free(&x);
         return -1;
     }
-    /* Blocked before clone so that nothing is lost; the child unblocks
-     * everything before exec. */
-    sigprocmask(SIG_BLOCK, &all, &previous);
+    /* Foreground: blocked before clone so that nothing is lost (the child
+     * unblocks everything before exec). Detached, nothing is relayed. */
+    sigprocmask(opts->detach ? SIG_SETMASK : SIG_BLOCK, opts->detach ? NULL : &all, &previous);
     cleanup_close int sigfd = opts->detach ? -1 : signalfd(-1, &all, SFD_CLOEXEC);
     ret = sigfd < 0 && !opts->detach ? make_err(err, errno, "signalfd") : start_process(&x, err);
     if (ret == 0 && opts->detach) {

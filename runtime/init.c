@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,24 +26,27 @@ static void exit_on_signal(int sig)
     _exit(128 + sig);
 }
 
-/* Blocks until `start` writes to the exec fifo. As pid 1 of its own pid
- * namespace the process would ignore `kill` with a default disposition
- * while it waits: terminating signals end it instead. */
-static int wait_for_start(int fifo, err_t *err)
+/* Blocks until `start` connects. From then on that connection is where
+ * errors go (a startContainer hook, exec), and its closing on exec is how
+ * `start` learns that the process runs. As pid 1 of its own pid namespace
+ * the process would ignore `kill` with a default disposition while it
+ * waits: terminating signals end it instead. */
+static int wait_for_start(struct launch *l, err_t *err)
 {
     static const int terminating[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
     struct sigaction sa = {.sa_handler = exit_on_signal};
     for (size_t i = 0; i < ARRAY_SIZE(terminating); i++)
         sigaction(terminating[i], &sa, NULL);
-    char byte;
-    ssize_t n;
+    int conn;
     do
-        n = read(fifo, &byte, 1);
-    while (n < 0 && errno == EINTR);
-    if (n != 1)
-        return make_err(err, n < 0 ? errno : EPIPE, "wait for start");
-    close(fifo);
-    return 0;
+        conn = accept4(l->start_listener, NULL, NULL, SOCK_CLOEXEC);
+    while (conn < 0 && errno == EINTR);
+    if (conn < 0)
+        return make_err(err, errno, "wait for start");
+    cleanup_closep(&l->start_listener);
+    cleanup_closep(&l->child_sync_fd);
+    l->child_sync_fd = conn;
+    return sync_expect(conn, SYNC_GO, NULL, 0, err) < 0 ? -1 : 0;
 }
 
 /* Everything mounted, the host's paths still visible. */
@@ -151,7 +155,7 @@ static int init_container(struct launch *l, err_t *err)
     if (sync_send(l->child_sync_fd, SYNC_READY, NULL, 0, err) < 0 ||
         sync_expect(l->child_sync_fd, SYNC_ACK, &start_now, 1, err) < 0)
         return -1;
-    if (!start_now && wait_for_start(l->exec_fifo, err) < 0)
+    if (!start_now && wait_for_start(l, err) < 0)
         return -1;
     if (config->hooks[HOOK_START_CONTAINER].len) {
         cleanup_free char *state = launch_state_json(l, STATUS_CREATED, getpid());

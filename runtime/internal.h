@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <poll.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <termios.h>
 
 #include "../cgroups/cgroups.h"
@@ -17,7 +18,9 @@
 /* ---- the state store: ROOT/ID/ ------------------------------------------ */
 
 #define STATE_FILE "state.json"
-#define EXEC_FIFO "exec.fifo"
+/* Exists while the container is created: its process waits on it for
+ * `start`, whose connection tells it when the process has exec'd. */
+#define START_SOCKET "start.sock"
 
 struct container_dir {
     int fd; /* ROOT/ID, holding the container's lock */
@@ -32,6 +35,9 @@ int store_open(const struct runtime_ctx *ctx, const char *id, bool exclusive, st
 bool store_exists(const struct runtime_ctx *ctx, const char *id);
 void store_close(struct container_dir *dir);
 int store_remove(struct container_dir *dir, err_t *err);
+/* A unix socket address for a file in the container's dir, short whatever
+ * the ID (through /proc/self/fd). */
+void store_socket_address(const struct container_dir *dir, const char *name, struct sockaddr_un *addr);
 int store_write_state(const struct container_dir *dir, const struct container_state *state, err_t *err);
 /* *state is NULL while the container is still being created. */
 int store_read_state(const struct container_dir *dir, struct container_state **state, err_t *err);
@@ -99,7 +105,7 @@ struct launch {
     struct seccomp_program *seccomp; /* compiled before clone; NULL: none */
     int rootfs_overlay; /* layered rootfs: the detached overlay, else -1 */
     int preserve_fds; /* --preserve-fds plus socket-activation fds */
-    int exec_fifo;  /* create: read end the child blocks on; run: -1 */
+    int start_listener; /* create: the child accepts `start` on it; run: -1 */
     int console;    /* run without --console-socket: the pty master to relay */
     int sync_fd;    /* parent's end */
     int child_sync_fd;

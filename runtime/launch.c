@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -194,15 +195,15 @@ static int forward_seccomp(struct launch *l, err_t *err)
     return seccomp_forward_notify_fd(l->config->linux_config->seccomp, l->sync_fd, l->pidfd, l->pid, state, err);
 }
 
-static int make_exec_fifo(struct launch *l, err_t *err)
+/* The child will wait on it, accepting `start`'s connection. */
+static int make_start_socket(struct launch *l, err_t *err)
 {
-    if (mkfifoat(l->dir.fd, EXEC_FIFO, 0600) < 0)
-        return make_err(err, errno, "create the exec fifo");
-    /* O_RDWR opens a fifo without waiting for a writer; the child keeps it
-     * and blocks reading until `start` writes. */
-    l->exec_fifo = openat(l->dir.fd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
-    if (l->exec_fifo < 0)
-        return make_err(err, errno, "open the exec fifo");
+    struct sockaddr_un addr;
+    store_socket_address(&l->dir, START_SOCKET, &addr);
+    l->start_listener = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (l->start_listener < 0 || bind(l->start_listener, (struct sockaddr *) &addr, sizeof(addr)) < 0 ||
+        listen(l->start_listener, 1) < 0)
+        return make_err(err, errno, "create the start socket");
     return 0;
 }
 
@@ -254,7 +255,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
         return set_stage(err, "mounts");
     if (seccomp_prepare(l->ctx, l->config, &l->seccomp, err) < 0)
         return -1;
-    if (!start_now && make_exec_fifo(l, err) < 0)
+    if (!start_now && make_start_socket(l, err) < 0)
         return -1;
     char now[64];
     l->created = xstrdup(time_rfc3339(now, sizeof(now))); /* before clone: the child's hooks show it too */
@@ -272,7 +273,7 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     log_debug("create %s: the container process is ready", l->opts->id);
     if (record_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_ACK, &go_on, 1, err) < 0)
         return -1;
-    cleanup_closep(&l->exec_fifo);
+    cleanup_closep(&l->start_listener);
     if (!start_now)
         return 0;
     if (sync_wait_exec(l->sync_fd, err) < 0)
@@ -317,7 +318,7 @@ void launch_destroy(struct launch *l)
 
 void launch_free(struct launch *l)
 {
-    cleanup_closep(&l->exec_fifo);
+    cleanup_closep(&l->start_listener);
     cleanup_closep(&l->rootfs_overlay);
     cleanup_closep(&l->console);
     cleanup_closep(&l->sync_fd);

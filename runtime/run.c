@@ -62,6 +62,10 @@ int container_run(const struct runtime_ctx *ctx, const struct create_opts *opts,
         if (ret == 0 && store_exists(ctx, opts->id))
             ret = container_destroy(&l.dir, l.state, err);
         log_debug("run %s: destroyed", opts->id);
+        if (ret == 0 && l.config->hooks[HOOK_POSTSTOP].len) {
+            cleanup_free char *state = spec_state_to_json(l.state, STATUS_STOPPED, false);
+            hooks_run_warning_only(l.config, HOOK_POSTSTOP, state);
+        }
     }
     sigprocmask(SIG_SETMASK, &previous, NULL);
     launch_free(&l);

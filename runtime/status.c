@@ -30,7 +30,7 @@ enum container_status store_status(const struct container_dir *dir, const struct
         return STATUS_STOPPED;
     if (cgroup_frozen(state))
         return STATUS_PAUSED;
-    if (faccessat(dir->fd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    if (faccessat(dir->fd, START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         return STATUS_CREATED;
     return STATUS_RUNNING;
 }

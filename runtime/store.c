@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,6 +112,12 @@ int store_remove(struct container_dir *dir, err_t *err)
     if (remove_tree_at(AT_FDCWD, dir->path, err) < 0)
         return wrap_err(err, "remove the state of container %s", dir->id);
     return 0;
+}
+
+void store_socket_address(const struct container_dir *dir, const char *name, struct sockaddr_un *addr)
+{
+    *addr = (struct sockaddr_un){.sun_family = AF_UNIX};
+    snprintf(addr->sun_path, sizeof(addr->sun_path), "/proc/self/fd/%d/%s", dir->fd, name);
 }
 
 int store_write_state(const struct container_dir *dir, const struct container_state *state, err_t *err)

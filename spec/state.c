@@ -6,10 +6,12 @@
 #include <stdlib.h>
 
 /* runtime-spec runtime.md: pid is REQUIRED when created or running on
- * Linux; a paused container has one too. */
-static bool status_has_pid(enum container_status status)
+ * Linux; a paused container has one too, and so has one being created once
+ * its process exists (the state create-time hooks get). */
+static bool status_has_pid(enum container_status status, int pid)
 {
-    return status == STATUS_CREATED || status == STATUS_RUNNING || status == STATUS_PAUSED;
+    return status == STATUS_CREATED || status == STATUS_RUNNING || status == STATUS_PAUSED ||
+           (status == STATUS_CREATING && pid > 0);
 }
 
 static void gen_annotations(yajl_gen g, const struct oci_map *annotations)
@@ -43,7 +45,7 @@ char *spec_state_to_json(const struct container_state *state, enum container_sta
     yajl_gen_map_open(g);
     json_gen_key_string(g, "ociVersion", OCI_VERSION);
     json_gen_key_string(g, "id", state->id);
-    if (status_has_pid(status))
+    if (status_has_pid(status, state->pid))
         json_gen_key_i64(g, "pid", state->pid);
     json_gen_key_string(g, "status", container_status_names[status]);
     if (state->oom_killed)

@@ -148,7 +148,8 @@ int check_net_devices(struct oci_config *config, err_t *err)
             return config_err_at(err, xasprintf("linux.netDevices[\"%s\"].name", d->host_name),
                                  "\"%s\" is not a valid interface name", d->name);
         const char *target = d->name ? d->name : d->host_name;
-        for (size_t j = 0; j < i; j++) {
+        /* "net%d": the kernel picks a free name for each */
+        for (size_t j = 0; j < i && !strchr(target, '%'); j++) {
             const struct oci_net_device *o = &l->net_devices[j];
             if (strcmp(o->name ? o->name : o->host_name, target) == 0)
                 return config_err_at(err, xasprintf("linux.netDevices[\"%s\"]", d->host_name),
