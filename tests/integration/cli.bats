@@ -194,11 +194,17 @@ listed_commands() {
     echo "$output" | jq -e . >/dev/null
     assert_equal "$(echo "$output" | jq -r .ociVersionMax)" "1.3.0"
     assert_equal "$(echo "$output" | jq -r .ociVersionMin)" "1.0.0"
-    # only what berth does: no user namespaces, no hooks, no seccomp yet
+    # what berth does: every namespace, every hook, seccomp, idmapped mounts,
+    # netDevices; no LSM, no Intel RDT, no systemd cgroups
     assert_equal "$(echo "$output" | jq -c '.linux.namespaces | sort')" \
-        '["cgroup","ipc","mount","network","pid","time","uts"]'
-    assert_equal "$(echo "$output" | jq -c .hooks)" '[]'
-    assert_equal "$(echo "$output" | jq -r .linux.seccomp.enabled)" "false"
+        '["cgroup","ipc","mount","network","pid","time","user","uts"]'
+    assert_equal "$(echo "$output" | jq -c .hooks)" \
+        '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
+    assert_equal "$(echo "$output" | jq -r .linux.seccomp.enabled)" "true"
+    assert_equal "$(echo "$output" | jq -r .linux.mountExtensions.idmap.enabled)" "true"
+    assert_equal "$(echo "$output" | jq -r .linux.netDevices.enabled)" "true"
+    assert_equal "$(echo "$output" | jq -c '[.linux.apparmor.enabled, .linux.selinux.enabled, .linux.intelRdt.enabled,
+        .linux.cgroup.systemd]')" '[false,false,false,false]'
     for opt in bind rbind ro rro nosuid nodev noexec tmpcopyup rprivate rslave; do
         echo "$output" | jq -e --arg o "$opt" '.mountOptions | index($o) != null' >/dev/null ||
             fail "mount option $opt is not in features"

@@ -81,16 +81,17 @@ static void test_user_view_stopped_has_no_pid(void **state)
                               "}");
 }
 
-static void test_pid_only_when_created_running_or_paused(void **state)
+static void test_pid_when_created_running_paused_or_known(void **state)
 {
     (void) state;
     struct container_state s = sample_state();
+    /* creating: once the process exists (what create-time hooks see) */
     static const struct {
         enum container_status status;
         bool has_pid;
     } cases[] = {
-        {STATUS_CREATING, false}, {STATUS_CREATED, true}, {STATUS_RUNNING, true},
-        {STATUS_PAUSED, true},    {STATUS_STOPPED, false},
+        {STATUS_CREATING, true}, {STATUS_CREATED, true}, {STATUS_RUNNING, true},
+        {STATUS_PAUSED, true},   {STATUS_STOPPED, false},
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         cleanup_free char *json = spec_state_to_json(&s, cases[i].status, false);
@@ -119,6 +120,7 @@ static void test_private_view(void **state)
     assert_string_equal(json, "{\n"
                               "  \"ociVersion\": \"1.3.0\",\n"
                               "  \"id\": \"web1\",\n"
+                              "  \"pid\": 4242,\n"
                               "  \"status\": \"creating\",\n"
                               "  \"bundle\": \"/srv/bundles/web1\",\n"
                               "  \"rootfs\": \"/srv/bundles/web1/rootfs\",\n"
@@ -130,7 +132,8 @@ static void test_private_view(void **state)
                               "    \"owner\": 1000,\n"
                               "    \"cgroupPath\": \"/sys/fs/cgroup/berth/web1\",\n"
                               "    \"ownPidNs\": true,\n"
-                              "    \"oomKilled\": false\n"
+                              "    \"oomKilled\": false,\n"
+                              "    \"hooks\": 0\n"
                               "  }\n"
                               "}");
 }
@@ -211,7 +214,7 @@ int main(void)
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_user_view_running),
         cmocka_unit_test(test_user_view_stopped_has_no_pid),
-        cmocka_unit_test(test_pid_only_when_created_running_or_paused),
+        cmocka_unit_test(test_pid_when_created_running_paused_or_known),
         cmocka_unit_test(test_oom_killed_next_to_status),
         cmocka_unit_test(test_private_view),
         cmocka_unit_test(test_round_trip),
