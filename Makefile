@@ -34,7 +34,8 @@ TEST_HELPERS := build/tests/checker build/tests/seccomp-listener build/tests/rec
 
 DEPS := gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev libmnl-dev \
 	libcmocka-dev bats bats-assert bats-support bats-file busybox-static jq \
-	iproute2 util-linux procps clang uidmap tmux
+	iproute2 util-linux procps clang uidmap tmux \
+	podman conmon containerd umoci runc crun hyperfine time
 
 .PHONY: all deps demo test unit integration bench install clean check-clang
 

@@ -30,6 +30,11 @@ else
     [ $rc -eq 125 ] && echo "not ok - the cgroup v2 VM did not run"
 fi | sed -E 's/^((not )?ok [0-9]+)( -)? /\1 - [cgroup v2] /' | ./tests/tap-summary.sh "$counts"
 
+# Podman (through conmon) and containerd (through its runc.v2 shim) driving
+# berth, each case also with runc.
+BERTH="$top/berth" bats --tap tests/clients | sed -E 's/^((not )?ok [0-9]+) /\1 - [clients] /' |
+    ./tests/tap-summary.sh "$counts"
+
 # The suite must leave the host as it found it.
 {
     if [ "$(host_devices)" = "$devices_before" ]; then
