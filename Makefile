@@ -20,7 +20,10 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fstack-protector-stron
 	-fno-common -I. $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null) \
 	-DBERTH_VERSION='"$(VERSION)"' -DBERTH_COMMIT='"$(COMMIT)"' \
 	-DBERTH_LIB_VERSIONS='"$(LIB_VERSIONS)"'
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
+# yajl, libseccomp and libcap linked in statically (Debian ships their
+# archives; libmnl has none): every start of berth, twice with the sealed
+# copy of CVE-2019-5736, then maps two libraries instead of five.
+LDLIBS += -Wl,-Bstatic -lyajl_s -lseccomp -lcap -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 
 # Library code: every folder but cmd/. Dependencies run one way:
 # cmd -> runtime -> {namespaces, cgroups, spec} -> util.
