@@ -16,7 +16,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-50}
 berth=$top/berth
 work=$(mktemp -d /tmp/berth-bench-overlay.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# The state (and the ephemeral upper in it) under /run, where berth's default
+# root /run/berth is (tmpfs on most hosts).
+state=$(mktemp -d /run/berth-bench-state.XXXXXX)
+trap 'rm -rf "$work" "$state"' EXIT
 
 echo "== overlay_mount_fd (median of many mounts, in a private mount namespace) =="
 if [ -x "$top/build/tests/test_overlay" ]; then
@@ -34,6 +37,10 @@ fi
 # Three layers, top first: L1 (a few files), L2 (etc), L3 (busybox and
 # its applets); the plain rootfs holds the same files in one directory.
 "$top/tests/make-rootfs.sh" "$work/L3"
+# Mount points ship in the image, as in every distribution image: otherwise
+# each container makes them in its upper, where the plain rootfs keeps the
+# ones its first run made.
+mkdir "$work/L3/proc" "$work/L3/dev" "$work/L3/sys"
 mkdir -p "$work/L2/etc" "$work/L1/etc"
 echo bench >"$work/L2/etc/hostname"
 printf 'NAME=berth-bench\n' >"$work/L2/etc/os-release"
@@ -44,7 +51,8 @@ cp -a "$work/L3/." "$work/L2/." "$work/L1/." "$work/plain/rootfs/"
 make_bundle() { # DIR ARGS_JSON
     mkdir -p "$1/rootfs"
     "$berth" spec --bundle "$1"
-    jq --argjson args "$2" '.process.terminal = false | .process.args = $args' "$1/config.json" >"$1/config.tmp"
+    jq --argjson args "$2" '.process.terminal = false | .process.args = $args | .root.readonly = false' \
+        "$1/config.json" >"$1/config.tmp"
     mv "$1/config.tmp" "$1/config.json"
 }
 make_bundle "$work/layered" '["/bin/true"]'
@@ -53,21 +61,25 @@ make_bundle "$work/plain" '["/bin/true"]'
 layers=(--layer "$work/L1" --layer "$work/L2" --layer "$work/L3")
 
 echo "== start-up: run /bin/true ($runs runs each) =="
-hyperfine -N --warmup 5 --runs "$runs" \
-    -n plain "$berth --root $work/state run --bundle $work/plain bench-plain-$$" \
-    -n overlay "$berth --root $work/state run ${layers[*]} --bundle $work/layered bench-overlay-$$"
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/startup.json" \
+    -n plain "$berth --root $state run --bundle $work/plain bench-plain-$$" \
+    -n overlay "$berth --root $state run ${layers[*]} --bundle $work/layered bench-overlay-$$"
+# The median is steadier than the mean on a busy machine.
+jq -r '(.results | map({(.command): .median}) | add) as $m
+    | "median: plain \($m.plain * 1e4 | round / 10) ms, overlay \($m.overlay * 1e4 | round / 10) ms: the overlay costs \((($m.overlay / $m.plain - 1) * 1000 | round) / 10)% more"' \
+    "$work/startup.json"
 
 echo "== ephemeral upper after the container ran (du -s, KiB) =="
 upper_size() { # NAME BUNDLE
     local id=bench-du-$1-$$
-    "$berth" --root "$work/state" create "${layers[@]}" --bundle "$2" "$id"
-    "$berth" --root "$work/state" start "$id"
+    "$berth" --root "$state" create "${layers[@]}" --bundle "$2" "$id"
+    "$berth" --root "$state" start "$id"
     for _ in $(seq 100); do
-        [ "$("$berth" --root "$work/state" state "$id" | jq -r .status)" = stopped ] && break
+        [ "$("$berth" --root "$state" state "$id" | jq -r .status)" = stopped ] && break
         sleep 0.05
     done
-    printf '%-14s %6s KiB\n' "$1" "$(du -s "$work/state/$id/upper" | cut -f1)"
-    "$berth" --root "$work/state" delete "$id"
+    printf '%-14s %6s KiB\n' "$1" "$(du -s "$state/$id/upper" | cut -f1)"
+    "$berth" --root "$state" delete "$id"
 }
 upper_size writes-nothing "$work/layered"
 upper_size writes-1MiB "$work/writer"

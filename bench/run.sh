@@ -9,18 +9,20 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-50}
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# State roots under /run, as the runtimes' defaults (/run/berth, /run/runc).
+state=$(mktemp -d /run/berth-bench-state.XXXXXX)
+trap 'rm -rf "$work" "$state"' EXIT
 
 "$top/tests/make-rootfs.sh" "$work/bundle/rootfs"
 "$top/berth" spec --bundle "$work/bundle"
 # ociVersion 1.0.2: crun 1.8.1 refuses newer ones.
-jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"] | del(.process.capabilities.ambient)' \
+jq '.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = ["/bin/true"]' \
     "$work/bundle/config.json" >"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 
 declare -A cmd
-cmd[berth]="$top/berth --root $work/berth run --bundle $work/bundle bench-berth-$$"
-command -v runc >/dev/null && cmd[runc]="runc --root $work/runc run --bundle $work/bundle bench-runc-$$"
+cmd[berth]="$top/berth --root $state/berth run --bundle $work/bundle bench-berth-$$"
+command -v runc >/dev/null && cmd[runc]="runc --root $state/runc run --bundle $work/bundle bench-runc-$$"
 crun=
 if command -v crun >/dev/null; then
     if grep -q cgroup2 /proc/self/mounts && [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
@@ -30,7 +32,7 @@ if command -v crun >/dev/null; then
         crun=crun
     fi
 fi
-[ -n "$crun" ] && cmd[crun]="$crun --root $work/crun run --bundle $work/bundle bench-crun-$$"
+[ -n "$crun" ] && cmd[crun]="$crun --root $state/crun run --bundle $work/bundle bench-crun-$$"
 
 args=()
 for name in berth runc crun; do

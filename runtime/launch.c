@@ -262,6 +262,10 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     if (spawn(l, err) < 0)
         return -1;
     log_debug("create %s: cloned pid %d", l->opts->id, l->pid);
+    /* The child holds its own copies; ours would keep the mounts alive past
+     * the container, for an expensive teardown on the way out. */
+    cleanup_closep(&l->rootfs_overlay);
+    idmapped_mounts_close(l);
 
     char go_on = start_now;
     if (prepare_child(l, err) < 0)

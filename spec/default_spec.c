@@ -28,7 +28,9 @@ static void gen_process(yajl_gen g)
     json_gen_key_strings(g, "bounding", default_caps);
     json_gen_key_strings(g, "effective", default_caps);
     json_gen_key_strings(g, "permitted", default_caps);
-    json_gen_key_strings(g, "ambient", default_caps);
+    /* No ambient set, unlike runc's: without the inheritable set (left out
+     * since CVE-2022-29162) ambient capabilities cannot be raised, and
+     * every run would warn about each of them. */
     yajl_gen_map_close(g);
     json_gen_string(g, "rlimits");
     yajl_gen_array_open(g);

@@ -145,6 +145,7 @@ listed_commands() {
     assert_equal "$(jq -c '[.mounts[].destination]' "$c")" \
         '["/proc","/dev","/dev/pts","/dev/shm","/dev/mqueue","/sys","/sys/fs/cgroup"]'
     assert_equal "$(jq -c .process.capabilities.bounding "$c")" '["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]'
+    assert_equal "$(jq -c .process.capabilities.ambient "$c")" null
     assert_equal "$(jq -c .process.rlimits "$c")" '[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}]'
     assert_equal "$(jq -r '.linux.maskedPaths | index("/proc/kcore") != null' "$c")" "true"
     assert_equal "$(jq -r '.linux.readonlyPaths | index("/proc/sys") != null' "$c")" "true"
@@ -178,13 +179,14 @@ listed_commands() {
     assert_not_exist "$BATS_TEST_TMPDIR/nodir"
 }
 
-@test "the config spec writes runs (with terminal off)" {
+@test "the config spec writes runs (with terminal off) without warnings" {
     rm "$BUNDLE/config.json"
     berth spec --bundle "$BUNDLE"
     update_config '.process.terminal = false | .process.args = ["checker", "hostname"]'
     run_container
     assert_success
     assert_output "runc"
+    assert_equal "$stderr" ""
 }
 
 @test "features prints valid JSON with ociVersionMax 1.3.0" {

@@ -66,11 +66,8 @@ berth_setup_file() {
     mkdir -p "$TEMPLATE"
     "$TOP/tests/make-rootfs.sh" "$TEMPLATE/rootfs" "$CHECKER"
     "$BERTH" spec --bundle "$TEMPLATE"
-    # runc's default config, made fit for tests: no terminal, and no ambient
-    # capabilities (they are not inheritable there, so each run would warn).
     jq '.process.terminal = false
-        | .process.args = ["checker", "id"]
-        | del(.process.capabilities.ambient)' "$TEMPLATE/config.json" >"$TEMPLATE/config.tmp"
+        | .process.args = ["checker", "id"]' "$TEMPLATE/config.json" >"$TEMPLATE/config.tmp"
     mv "$TEMPLATE/config.tmp" "$TEMPLATE/config.json"
     HOST_DEVICES_BEFORE=$(host_devices)
     export HOST_DEVICES_BEFORE

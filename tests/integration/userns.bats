@@ -67,7 +67,7 @@ rootless_bundle() {
     chown -R "$ROOTLESS_USER:" "$RL_DIR"
     as_user "$BERTH" spec --rootless --bundle "$RL_DIR/bundle"
     as_user jq --arg tag "$TAG" '.process.terminal = false | .process.args = ["checker", "id"]
-        | del(.process.capabilities.ambient) | .process.env += ["BERTH_TEST_TAG=" + $tag]' \
+        | .process.env += ["BERTH_TEST_TAG=" + $tag]' \
         "$RL_DIR/bundle/config.json" >"$RL_DIR/config.json"
     as_user cp "$RL_DIR/config.json" "$RL_DIR/bundle/config.json"
 }
