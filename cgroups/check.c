@@ -156,14 +156,3 @@ int cg_check_resources(const struct oci_resources *r, err_t *err)
             return -1;
     return 0;
 }
-
-int cg_rdma_line(const struct oci_rdma_limit *l, char **line)
-{
-    char handles[32] = "", objects[32] = "";
-    if (l->has_hca_handles)
-        snprintf(handles, sizeof(handles), " hca_handle=%u", l->hca_handles);
-    if (l->has_hca_objects)
-        snprintf(objects, sizeof(objects), " hca_object=%u", l->hca_objects);
-    *line = xasprintf("%s%s%s", l->device, handles, objects);
-    return 0;
-}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,6 +70,23 @@ int cg_set(int dirfd, const char *file, const char *value, const char *json_path
     if (cause->errnum == ENOENT)
         return config_err(err, json_path, "not supported by this host: no %s in the container's cgroup", file);
     return cg_config_errno(err, cause->errnum, json_path, "write %s", file);
+}
+
+int cg_set_rdma(int dirfd, const struct oci_resources *r, err_t *err)
+{
+    for (size_t i = 0; i < r->rdma_len; i++) {
+        const struct oci_rdma_limit *l = &r->rdma[i];
+        char handles[32] = "", objects[32] = "";
+        if (l->has_hca_handles)
+            snprintf(handles, sizeof(handles), " hca_handle=%u", l->hca_handles);
+        if (l->has_hca_objects)
+            snprintf(objects, sizeof(objects), " hca_object=%u", l->hca_objects);
+        cleanup_free char *line = xasprintf("%s%s%s", l->device, handles, objects);
+        cleanup_free char *path = xasprintf("linux.resources.rdma[\"%s\"]", l->device);
+        if (cg_set(dirfd, "rdma.max", line, path, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int cg_read(int dirfd, const char *file, char **out, err_t *err)

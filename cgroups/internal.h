@@ -77,6 +77,8 @@ bool cg_file_exists(int dirfd, const char *file);
 int cg_write(int dirfd, const char *file, const char *value, err_t *err);
 /* The same, for a value from config.json: the error names its JSON path. */
 int cg_set(int dirfd, const char *file, const char *value, const char *json_path, err_t *err);
+/* linux.resources.rdma as lines of rdma.max, the same file in v1 and v2. */
+int cg_set_rdma(int dirfd, const struct oci_resources *r, err_t *err);
 /* The file's text with trailing newlines removed. */
 int cg_read(int dirfd, const char *file, char **out, err_t *err);
 /* A number, or "max" as UINT64_MAX. */
@@ -141,7 +143,6 @@ int cg_check_unified_key(const char *key, err_t *err);
 /* "2MB" → true; the pattern config-linux.md gives for pageSize. */
 bool cg_page_size_is_valid(const char *page_size);
 int cg_check_hugepage_sizes(const struct oci_resources *r, err_t *err);
-int cg_rdma_line(const struct oci_rdma_limit *l, char **line);
 
 /* ---- conversions (convert.c) -------------------------------------------- */
 

@@ -353,14 +353,7 @@ static int apply_rdma(const struct cgroup *cg, const struct oci_resources *r, er
     cleanup_close int fd = open_controller(cg, "rdma", "linux.resources.rdma", err);
     if (fd < 0)
         return -1;
-    for (size_t i = 0; i < r->rdma_len; i++) {
-        cleanup_free char *line = NULL;
-        cleanup_free char *path = xasprintf("linux.resources.rdma[\"%s\"]", r->rdma[i].device);
-        cg_rdma_line(&r->rdma[i], &line);
-        if (cg_set(fd, "rdma.max", line, path, err) < 0)
-            return -1;
-    }
-    return 0;
+    return cg_set_rdma(fd, r, err);
 }
 
 static int apply_devices(const struct cgroup *cg, const struct oci_resources *r, bool update, err_t *err)

@@ -231,18 +231,6 @@ int cg_v2_apply_hugetlb(int fd, const struct oci_resources *r, err_t *err)
     return 0;
 }
 
-static int apply_rdma(int fd, const struct oci_resources *r, err_t *err)
-{
-    for (size_t i = 0; i < r->rdma_len; i++) {
-        cleanup_free char *line = NULL;
-        cleanup_free char *path = xasprintf("linux.resources.rdma[\"%s\"]", r->rdma[i].device);
-        cg_rdma_line(&r->rdma[i], &line);
-        if (cg_set(fd, "rdma.max", line, path, err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* Written last, so a raw key overrides the structured settings. A value
  * of several lines is written one line at a time (io.max, rdma.max). */
 int cg_v2_apply_unified(int fd, const struct oci_resources *r, err_t *err)
@@ -301,7 +289,7 @@ int cg_v2_apply(const struct cgroup *cg, const struct oci_resources *r, bool upd
     }
     if (r->block_io && apply_io(fd, r->block_io, err) < 0)
         return -1;
-    if (cg_v2_apply_hugetlb(fd, r, err) < 0 || apply_rdma(fd, r, err) < 0)
+    if (cg_v2_apply_hugetlb(fd, r, err) < 0 || cg_set_rdma(fd, r, err) < 0)
         return -1;
     return cg_v2_apply_unified(fd, r, err);
 }
