@@ -40,14 +40,59 @@ static long elapsed_ms(const struct timespec *since)
     return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
-/* Collects the hook's output and waits for it, killing it after its
- * timeout. Returns its wait status, or -1 on timeout. */
-static int wait_hook(pid_t pid, int pidfd, int out, const struct oci_hook *h, char *output, size_t cap)
+/* What flows between berth and a running hook: the state JSON into its
+ * stdin, as far as it reads, and the start of its output back. */
+struct hook_io {
+    int in, out; /* -1 once closed */
+    const char *state;
+    size_t state_left;
+    char output[HOOK_OUTPUT_MAX];
+    size_t used;
+};
+
+/* A hook may exit without reading its stdin; the write then fails with
+ * EPIPE, and the SIGPIPE it raises, blocked here, is taken back before it
+ * can kill berth or, in run, be forwarded to the container. */
+static void feed_state(struct hook_io *io)
+{
+    sigset_t pipe_only, old, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_only, &old);
+    sigpending(&pending);
+    ssize_t n = write(io->in, io->state, io->state_left);
+    if (n < 0 && errno == EPIPE && !sigismember(&pending, SIGPIPE))
+        sigtimedwait(&pipe_only, NULL, &(struct timespec){0, 0});
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (n > 0) {
+        io->state += n;
+        io->state_left -= (size_t) n;
+    }
+    if ((n < 0 && errno != EAGAIN && errno != EINTR) || io->state_left == 0) {
+        close(io->in);
+        io->in = -1;
+    }
+}
+
+static void drain_output(struct hook_io *io)
+{
+    char buf[512];
+    ssize_t n = read(io->out, buf, sizeof(buf));
+    if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
+        close(io->out);
+        io->out = -1;
+    }
+    for (ssize_t i = 0; i < n && io->used + 1 < sizeof(io->output); i++)
+        io->output[io->used++] = buf[i];
+}
+
+/* Feeds the hook, collects its output and waits for it, killing it after
+ * its timeout. Returns its wait status, or -1 on timeout. */
+static int wait_hook(pid_t pid, int pidfd, const struct oci_hook *h, struct hook_io *io)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    size_t used = 0;
-    bool open = true, timed_out = false;
+    bool timed_out = false;
     for (;;) {
         long left = h->has_timeout ? h->timeout * 1000L - elapsed_ms(&start) : -1;
         if (h->has_timeout && left <= 0) {
@@ -55,23 +100,18 @@ static int wait_hook(pid_t pid, int pidfd, int out, const struct oci_hook *h, ch
             timed_out = true;
             break;
         }
-        struct pollfd fds[] = {{.fd = pidfd, .events = POLLIN}, {.fd = open ? out : -1, .events = POLLIN}};
-        if (poll(fds, 2, (int) left) < 0 && errno != EINTR)
+        struct pollfd fds[] = {
+            {.fd = pidfd, .events = POLLIN}, {.fd = io->out, .events = POLLIN}, {.fd = io->in, .events = POLLOUT}};
+        if (poll(fds, 3, (int) left) < 0 && errno != EINTR)
             break;
-        if (fds[1].revents) {
-            char buf[512];
-            ssize_t n = read(out, buf, sizeof(buf));
-            if (n <= 0)
-                open = false;
-            for (ssize_t i = 0; i < n && used + 1 < cap; i++)
-                output[used++] = buf[i];
-        }
-        if (fds[0].revents && !open)
-            break;
-        if (fds[0].revents && !fds[1].revents)
+        if (fds[2].revents)
+            feed_state(io);
+        if (fds[1].revents)
+            drain_output(io);
+        if (fds[0].revents && (io->out < 0 || !fds[1].revents))
             break; /* exited; what is left in the pipe is not worth waiting for */
     }
-    output[used] = '\0';
+    io->output[io->used] = '\0';
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -104,12 +144,15 @@ static int run_hook(const struct oci_hook *h, const char *kind, size_t index, co
     }
     /* A hook that does not read its stdin must not make berth block. */
     fcntl(in[1], F_SETFL, O_NONBLOCK);
-    (void) !write(in[1], state_json, strlen(state_json));
-    close(in[1]);
-    char output[HOOK_OUTPUT_MAX];
-    int status = wait_hook(pid, pidfd, out[0], h, output, sizeof(output));
-    close(out[0]);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    struct hook_io io = {.in = in[1], .out = out[0], .state = state_json, .state_left = strlen(state_json)};
+    int status = wait_hook(pid, pidfd, h, &io);
+    if (io.in >= 0)
+        close(io.in);
+    if (io.out >= 0)
+        close(io.out);
     close(pidfd);
+    char *output = io.output;
     output[strcspn(output, "\n")] = '\0'; /* the first line says enough */
     if (status < 0)
         return make_err(err, 0, "hooks.%s[%zu]: %s timed out after %d s", kind, index, h->path, h->timeout);

@@ -375,3 +375,18 @@ tr "\0" " " <"/proc/$pid/cmdline" >"$dir/$kind.cmdline"'
     assert_success
     assert_nothing_left
 }
+
+# Guards runtime/hooks.c feed_state: a state larger than a pipe holds is
+# written as the hook reads it, and a hook that exits without reading it
+# makes the write fail with EPIPE rather than kill berth with SIGPIPE.
+@test "a state larger than a pipe reaches a hook whole; one that never reads it does not kill berth" {
+    update_config '.annotations.big = "x" * 300000'
+    add_hook prestart
+    SCRIPT='exit 0' add_hook poststart
+    SCRIPT='echo "stdin unread"; exit 0' add_hook poststop
+    set_args checker exit 0
+    run timeout 20 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+    assert_success
+    assert_equal "$(hook_state prestart '.annotations.big | length')" 300000
+    assert_nothing_left
+}
