@@ -5,6 +5,9 @@
 # crun 1.8.1 refuses hybrid cgroup hosts; on such a host it runs through
 # ../shared/tools/crun-unshared (a private mount namespace without the
 # cgroup2 mount), which adds the cost of unshare(1) and sh to its figures.
+# On a cgroup v1 host with no other cpuset cgroup, each runtime's first
+# cpuset cgroup flips a kernel static key (about 2 ms here, in mkdir): all
+# three pay it on every run, and none does on a host already running one.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-50}
