@@ -174,7 +174,7 @@ static int exec_in_child(struct exec_launch *x, err_t *err)
     const struct seccomp_program *filter = x->seccomp;
     if (filter && !p->no_new_privileges && seccomp_load_in_child(filter, x->child_sync_fd, err) < 0)
         return -1;
-    if (process_apply_user(config, x->opts->id, false, err) < 0 || process_verify_cwd(p, err) < 0)
+    if (process_apply_user(config, err) < 0 || process_verify_cwd(p, err) < 0)
         return set_stage(err, "process");
     if (process_find_executable(p, &executable, err) < 0)
         return set_stage(err, "exec");

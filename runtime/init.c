@@ -142,9 +142,11 @@ static int init_container(struct launch *l, err_t *err)
      * parent can hand its fd to the listener. */
     const struct seccomp_program *filter = l->seccomp;
     bool nnp = config->process->no_new_privileges;
+    if (!l->opts->no_new_keyring && process_join_session_keyring(l->opts->id, err) < 0)
+        return set_stage(err, "process");
     if (filter && !nnp && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)
         return -1;
-    if (process_apply_user(config, l->opts->id, !l->opts->no_new_keyring, err) < 0 ||
+    if (process_apply_user(config, err) < 0 ||
         process_verify_cwd(config->process, err) < 0)
         return set_stage(err, "process");
     if (filter && nnp && filter->notifies && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)

@@ -144,7 +144,9 @@ int process_become_ns_root(err_t *err);
 int process_apply_scheduling(const struct oci_config *config, err_t *err);
 /* "0-3,7" as this process's CPU affinity (execCPUAffinity). */
 int set_cpu_affinity(const char *list, const char *json_path, err_t *err);
-int process_apply_user(const struct oci_config *config, const char *id, bool new_keyring, err_t *err);
+int process_apply_user(const struct oci_config *config, err_t *err);
+/* Before the seccomp filter, which may well deny keyctl. */
+int process_join_session_keyring(const char *id, err_t *err);
 int process_find_executable(const struct oci_process *process, char **path, err_t *err);
 int process_verify_cwd(const struct oci_process *process, err_t *err);
 void process_set_home(struct oci_process *process);

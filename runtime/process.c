@@ -59,7 +59,7 @@ int process_apply_early(const struct oci_config *config, err_t *err)
     return process_apply_scheduling(config, err);
 }
 
-static int join_session_keyring(const char *id, err_t *err)
+int process_join_session_keyring(const char *id, err_t *err)
 {
     /* KEYCTL_JOIN_SESSION_KEYRING: a fresh keyring, so the container
      * cannot see the keys of whoever started berth. */
@@ -84,7 +84,7 @@ static int switch_user(const struct oci_user *u, err_t *err)
     return 0;
 }
 
-int process_apply_user(const struct oci_config *config, const char *id, bool new_keyring, err_t *err)
+int process_apply_user(const struct oci_config *config, err_t *err)
 {
     /* No capabilities object: no capabilities, as runc does. */
     static const struct oci_capabilities no_capabilities;
@@ -93,8 +93,6 @@ int process_apply_user(const struct oci_config *config, const char *id, bool new
     /* Only now: a small RLIMIT_NOFILE must not starve the setup. Before the
      * capabilities go, as raising a hard limit needs CAP_SYS_RESOURCE. */
     if (apply_rlimits(p, err) < 0)
-        return -1;
-    if (new_keyring && join_session_keyring(id, err) < 0)
         return -1;
     /* First as root, so a cwd only root can reach works; again below as
      * the user when root was refused (a volume owned by the user). */

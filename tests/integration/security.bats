@@ -187,6 +187,16 @@ DEFAULT_CAPS=0000000020000420
     assert_line "mkdir: Operation not permitted"
 }
 
+@test "seccomp: a filter that denies keyctl, without noNewPrivileges: the keyring is joined before it loads (guards: init_container)" {
+    update_config '.linux.maskedPaths -= ["/proc/keys"]
+        | .process.noNewPrivileges = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["keyctl", "add_key", "request_key"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+    set_args sh -c 'grep -q "keyring *$0: " /proc/keys && echo own-keyring' "$ID"
+    run_container
+    assert_success
+    assert_output own-keyring
+}
+
 @test "seccomp: a filter that cannot be loaded fails create with the reason and leaves nothing" {
     update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_M68K"]}'
     run --separate-stderr berth create --bundle "$BUNDLE" "$ID"
@@ -236,6 +246,10 @@ DEFAULT_CAPS=0000000020000420
     assert_success
     assert_line ls-ok
     assert_line unshare=1
+    update_config '.process.noNewPrivileges = false'
+    run_container
+    assert_success
+    assert_line ls-ok
 }
 
 @test "seccomp: features lists exactly what berth supports" {
