@@ -34,21 +34,23 @@ static const char *rootfs_propagation(const struct oci_config *config)
     return config->linux_config ? config->linux_config->rootfs_propagation : NULL;
 }
 
-/* pivot_root needs the new root's parent mount not to be shared. */
+/* The mount the rootfs is on (the rootfs itself when it is a mount point)
+ * made private, as runc does: pivot_root refuses a shared parent, and
+ * nothing mounted below the rootfs can then reach the host, whatever
+ * rootfsPropagation left shared. */
 static int make_parent_mount_private(const char *rootfs, err_t *err)
 {
     cleanup_free char *dir = xstrdup(rootfs);
     for (;;) {
-        char *slash = strrchr(dir, '/');
-        if (slash == dir) {
-            dir[1] = '\0';
-        } else if (slash) {
-            *slash = '\0';
-        }
         if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) == 0)
             return 0;
         if (errno != EINVAL || strcmp(dir, "/") == 0)
             return make_err(err, errno, "make the parent mount of %s private", rootfs);
+        char *slash = strrchr(dir, '/');
+        if (slash == dir)
+            dir[1] = '\0';
+        else if (slash)
+            *slash = '\0';
     }
 }
 
@@ -62,10 +64,17 @@ int rootfs_pivot(const char *rootfs, bool no_pivot, err_t *err)
         if (chroot(".") < 0)
             return make_err(err, errno, "chroot");
     } else {
-        /* pivot_root(".", ".") stacks the old root on top of the new one;
-         * made a slave first so unmounting it never reaches the host. */
+        /* pivot_root(".", ".") stacks the old root on top of the new one,
+         * which stays our cwd: back into the old root by fd, so that it,
+         * not the container's mounts, is made a slave (its unmounting must
+         * never reach the host) and then detached. */
+        cleanup_close int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (old_root < 0)
+            return make_err(err, errno, "open the old root");
         if (syscall(SYS_pivot_root, ".", ".") < 0)
             return make_err(err, errno, "pivot_root");
+        if (fchdir(old_root) < 0)
+            return make_err(err, errno, "chdir to the old root");
         if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
             return make_err(err, errno, "make the old root a slave");
         if (umount2(".", MNT_DETACH) < 0)
@@ -103,8 +112,7 @@ int rootfs_prepare(const struct oci_config *config, err_t *err)
 int rootfs_mount(const struct rootfs_opts *opts, err_t *err)
 {
     const struct oci_config *config = opts->config;
-    unsigned long propagation = propagation_flags(rootfs_propagation(config));
-    if ((propagation & MS_SHARED) && make_parent_mount_private(opts->rootfs, err) < 0)
+    if (make_parent_mount_private(opts->rootfs, err) < 0)
         return -1;
     if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return make_err(err, errno, "bind the rootfs %s", opts->rootfs);

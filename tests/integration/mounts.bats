@@ -243,6 +243,43 @@ mount_points() {
     assert_berth_error 'config.json: linux.rootfsPropagation: unknown propagation "nosuch"'
 }
 
+# Guards namespaces/rootfs.c make_parent_mount_private: the rootfs's mount
+# is made private whatever rootfsPropagation says.
+@test "rootfsPropagation private, slave or unbindable with the bundle on a shared mount: it runs and no mount reaches the host" {
+    host_mount --bind "$BUNDLE" "$BUNDLE"
+    mount --make-shared "$BUNDLE"
+    set_args sh -c 'grep -E "^[0-9]+ [0-9]+ [^ ]+ [^ ]+ / " /proc/self/mountinfo'
+    for propagation in private slave unbindable; do
+        update_config --arg p "$propagation" '.linux.rootfsPropagation = $p'
+        run_container
+        assert_success
+        [ "$propagation" != unbindable ] || assert_output --partial " unbindable "
+        run grep -c " $BUNDLE/" /proc/self/mountinfo
+        assert_output 0
+        ID=$(new_id)
+    done
+}
+
+# Guards namespaces/rootfs.c rootfs_pivot: the old root, not the new one,
+# is made a slave after pivot_root.
+@test "propagation: an rshared bind stays shared, and with rootfsPropagation rshared a mount inside reaches the host" {
+    mkdir -p "$BATS_TEST_TMPDIR/src/sub"
+    host_mount --bind "$BATS_TEST_TMPDIR/src" "$BATS_TEST_TMPDIR/src"
+    mount --make-shared "$BATS_TEST_TMPDIR/src"
+    add_mount /shared bind "$BATS_TEST_TMPDIR/src" rbind rshared
+    update_config '.linux.rootfsPropagation = "rshared"
+        | .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+        | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+    set_args sh -c 'grep -E " /shared " /proc/self/mountinfo; checker mount /shared/sub'
+    HOST_MOUNTS+=("$BATS_TEST_TMPDIR/src/sub")
+    run_container
+    assert_success
+    assert_line --regexp ' /shared .* shared:[0-9]+ '
+    assert_line ok
+    run grep -c " $BATS_TEST_TMPDIR/src/sub " /proc/self/mountinfo
+    assert_output 1
+}
+
 @test "tmpcopyup copies what the rootfs had there onto the tmpfs" {
     mkdir -p "$BUNDLE/rootfs/etc/app/sub"
     echo original >"$BUNDLE/rootfs/etc/app/conf"
