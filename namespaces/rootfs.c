@@ -168,10 +168,12 @@ static int mask_path(int rootfd, int *dev_null, const char *path, err_t *err)
     return mount_attach(mntfd, target, err);
 }
 
+/* A symlink is followed, inside the rootfs, as runc does: its target is
+ * what the config means to protect. */
 static int readonly_path(int rootfd, const char *path, err_t *err)
 {
     cleanup_err err_t missing = NULL;
-    cleanup_close int target = root_open(rootfd, path, O_PATH | O_NOFOLLOW, &missing);
+    cleanup_close int target = root_open(rootfd, path, O_PATH, &missing);
     if (target < 0)
         return missing->errnum == ENOENT ? 0 : (*err = steal_ptr(&missing), -1);
     cleanup_close int mntfd = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);

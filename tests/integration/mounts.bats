@@ -357,6 +357,21 @@ mount_points() {
     assert_not_exist "$BUNDLE/rootfs/data/x"
 }
 
+@test "readonlyPaths: a symlink is followed inside the rootfs, and its target made read-only" {
+    mkdir -p "$BUNDLE/rootfs/data/dir" "$BUNDLE/rootfs/other"
+    touch "$BUNDLE/rootfs/data/file"
+    ln -s /data/file "$BUNDLE/rootfs/ro-file"
+    ln -s data/dir "$BUNDLE/rootfs/ro-dir"
+    # absolute, so it would name the host's /other outside the rootfs
+    ln -s /other "$BUNDLE/rootfs/data/ro-other"
+    update_config '.root.readonly = false | .linux.readonlyPaths = ["/ro-file", "/ro-dir", "/data/ro-other"]
+        | .linux.maskedPaths = []'
+    set_args sh -c 'checker write /data/file; checker write /data/dir/x; checker write /other/x; true'
+    run_container
+    assert_success
+    assert_output "$(printf 'write: Read-only file system\nwrite: Read-only file system\nwrite: Read-only file system')"
+}
+
 @test "a symlink in the rootfs cannot send a mount outside it" {
     mkdir -p "$BATS_TEST_TMPDIR/src" "$BATS_TEST_TMPDIR/outside" "$BUNDLE/rootfs$BATS_TEST_TMPDIR/outside"
     echo "mounted" >"$BATS_TEST_TMPDIR/src/file"
