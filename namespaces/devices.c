@@ -72,10 +72,11 @@ static int create_device(int rootfd, const struct oci_device *d, err_t *err)
             return make_err(err, errno, "mknod %s", d->path);
         }
     }
-    if (fchmodat(parent, name, mode, 0) < 0)
-        return make_err(err, errno, "chmod %s", d->path);
+    /* chown first: it would clear a setuid or setgid bit */
     if (fchownat(parent, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) < 0)
         return make_err(err, errno, "chown %s", d->path);
+    if (fchmodat(parent, name, mode, 0) < 0)
+        return make_err(err, errno, "chmod %s", d->path);
     return 0;
 }
 

@@ -117,10 +117,11 @@ int check_devices(struct oci_config *config, err_t *err)
         if (d->has_file_mode && (type != 0 && type != type_bits(d->type)))
             return config_err_at(err, xasprintf("linux.devices[%zu].fileMode", i),
                                  "0%o has the file type of another kind of device than \"%c\"", d->file_mode, d->type);
-        if (d->has_file_mode && (d->file_mode & ~S_IFMT) > 0777)
-            return config_err_at(err, xasprintf("linux.devices[%zu].fileMode", i), "must be at most 0777, got 0%o",
+        /* the permissions and, as runc allows, setuid, setgid and sticky */
+        if (d->has_file_mode && (d->file_mode & ~S_IFMT) > 07777)
+            return config_err_at(err, xasprintf("linux.devices[%zu].fileMode", i), "must be at most 07777, got 0%o",
                                  d->file_mode & ~S_IFMT);
-        d->file_mode &= 0777;
+        d->file_mode &= 07777;
     }
     return 0;
 }

@@ -77,6 +77,14 @@ with_cap() {
     assert_output "mode=20640 uid=1000 gid=1001 rdev=1:5"
 }
 
+@test "linux.devices: a fileMode with setgid and sticky bits, as runc allows" {
+    add_device '{"path": "/dev/mydev", "type": "c", "major": 1, "minor": 5, "fileMode": 1968, "uid": 1000, "gid": 1001}'
+    set_args checker stat /dev/mydev
+    run_container
+    assert_success
+    assert_output "mode=23660 uid=1000 gid=1001 rdev=1:5"
+}
+
 @test "linux.devices: defaults are mode 0666 and root, and any path works" {
     add_device '{"path": "/dev/sub/dir/zero2", "type": "c", "major": 1, "minor": 5}'
     add_device '{"path": "/opt/null2", "type": "c", "major": 1, "minor": 3}'

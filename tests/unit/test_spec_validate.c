@@ -159,8 +159,8 @@ static const struct rule_case rule_cases[] = {
     {LINUX("'devices': [{'type': 'c', 'major': 1, 'minor': 3}]"), "config.json: linux.devices[0].path: is required"},
     {LINUX("'devices': [{'type': 'c', 'path': 'dev/null', 'major': 1, 'minor': 3}]"),
      "config.json: linux.devices[0].path: \"dev/null\" is not an absolute path"},
-    {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3, 'fileMode': 950}]"),
-     "config.json: linux.devices[0].fileMode: must be at most 0777, got 01666"},
+    {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3, 'fileMode': 65536}]"),
+     "config.json: linux.devices[0].fileMode: must be at most 07777, got 0200000"},
     /* 060666: a block device's type bits on a char device */
     {LINUX("'devices': [{'type': 'c', 'path': '/dev/x', 'major': 1, 'minor': 3, 'fileMode': 25014}]"),
      "config.json: linux.devices[0].fileMode: 060666 has the file type of another kind of device than \"c\""},
