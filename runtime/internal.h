@@ -114,6 +114,7 @@ struct launch {
     char *created; /* RFC 3339, taken just before clone */
     struct container_state *state;
     bool pid_file_written;
+    bool poststop_due; /* create-time hooks may have run: a teardown owes poststop */
 };
 
 /* Checks ID, bundle, config and rootfs, then makes the state dir.

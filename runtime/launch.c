@@ -270,8 +270,10 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     char go_on = start_now;
     if (prepare_child(l, err) < 0)
         return -1;
-    if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
-        run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 || forward_seccomp(l, err) < 0 ||
+    if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0)
+        return -1;
+    l->poststop_due = true;
+    if (run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 || forward_seccomp(l, err) < 0 ||
         sync_expect(l->sync_fd, SYNC_READY, NULL, 0, err) < 0)
         return -1;
     log_debug("create %s: the container process is ready", l->opts->id);
@@ -318,6 +320,12 @@ void launch_destroy(struct launch *l)
     if (l->dir.fd >= 0 && store_remove(&l->dir, &ignored) < 0)
         log_warn("%s", ignored->msg);
     free_err(&ignored);
+    /* runtime.md: a failed create-time hook stops the container and the
+     * lifecycle goes on to delete, and so to the poststop hooks. */
+    if (l->poststop_due && l->config->hooks[HOOK_POSTSTOP].len) {
+        cleanup_free char *state = launch_state_json(l, STATUS_STOPPED, 0);
+        hooks_run_warning_only(l->config, HOOK_POSTSTOP, state);
+    }
 }
 
 void launch_free(struct launch *l)

@@ -246,11 +246,13 @@ tr "\0" " " <"/proc/$pid/cmdline" >"$dir/$kind.cmdline"'
     done
 }
 
-@test "a failing prestart, createRuntime or createContainer hook fails create: its status and first line; nothing left" {
+# runtime.md: the container is stopped and the lifecycle goes on to delete,
+# after which the poststop hooks run.
+@test "a failing prestart, createRuntime or createContainer hook fails create: its status and first line; poststop runs; nothing left" {
     local kind
     for kind in prestart createRuntime createContainer; do
         update_config 'del(.hooks)'
-        rm -f "$HOOKS/order"
+        rm -f "$HOOKS/order" "$HOOKS/poststop.state"
         add_every_hook
         # a second hook of the kind fails; the hooks after it never run
         SCRIPT='echo "$1 says no"; echo second line; exit 4' add_hook "$kind"
@@ -259,10 +261,11 @@ tr "\0" " " <"/proc/$pid/cmdline" >"$dir/$kind.cmdline"'
         run --separate-stderr berth create --bundle "$BUNDLE" "$ID"
         assert_berth_error "hooks.$kind[1]: /bin/sh exited with status 4: $kind says no"
         case $kind in
-        prestart) assert_equal "$(hook_order)" "prestart" ;;
-        createRuntime) assert_equal "$(hook_order)" "prestart createRuntime" ;;
-        createContainer) assert_equal "$(hook_order)" "prestart createRuntime createContainer" ;;
+        prestart) assert_equal "$(hook_order)" "prestart poststop" ;;
+        createRuntime) assert_equal "$(hook_order)" "prestart createRuntime poststop" ;;
+        createContainer) assert_equal "$(hook_order)" "prestart createRuntime createContainer poststop" ;;
         esac
+        assert_equal "$(hook_state poststop '.status + " " + .id + " " + (.pid | tostring)')" "stopped $ID null"
         assert_nothing_left
     done
 }
