@@ -1,7 +1,8 @@
 /* cgroup_describe()/cgroup_open(): the resolved cgroup in every hierarchy,
  * as one line that a later berth process reads back. Format:
- *   berth-cgroup/1 <mode> <v1|v2>:<controllers>:<mount>:<path> ...
- * with '%', ':', ' ' and control characters percent-encoded. */
+ *   berth-cgroup/1 <mode> <v1|v2>:<controllers>:<mount>:<path>[:kept] ...
+ * with '%', ':', ' ' and control characters percent-encoded; ":kept" marks
+ * a cgroup that existed before the container. */
 #include "internal.h"
 
 #include <errno.h>
@@ -37,6 +38,8 @@ char *cgroup_describe(const struct cgroup *cg)
         put_escaped(out, h->mount);
         fputc(':', out);
         put_escaped(out, h->path);
+        if (h->kept)
+            fputs(":kept", out);
     }
     fclose(out);
     return text;
@@ -73,7 +76,8 @@ static int parse_hierarchy(struct cgroup *cg, const char *field, err_t *err)
     const char *c1 = strchr(field, ':');
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     const char *c3 = c2 ? strchr(c2 + 1, ':') : NULL;
-    if (c3 == NULL || strchr(c3 + 1, ':'))
+    const char *c4 = c3 ? strchr(c3 + 1, ':') : NULL;
+    if (c3 == NULL || (c4 && strcmp(c4, ":kept") != 0))
         return make_err(err, EINVAL, "bad hierarchy \"%s\"", field);
     bool v2 = strncmp(field, "v2:", 3) == 0;
     if (!v2 && strncmp(field, "v1:", 3) != 0)
@@ -82,7 +86,8 @@ static int parse_hierarchy(struct cgroup *cg, const char *field, err_t *err)
     h->v2 = v2;
     h->controllers = unescape(c1 + 1, (size_t) (c2 - c1 - 1));
     h->mount = unescape(c2 + 1, (size_t) (c3 - c2 - 1));
-    h->path = unescape(c3 + 1, strlen(c3 + 1));
+    h->path = unescape(c3 + 1, c4 ? (size_t) (c4 - c3 - 1) : strlen(c3 + 1));
+    h->kept = c4 != NULL;
     if (h->mount[0] != '/' || h->path[0] != '/' || strcmp(h->path, "/") == 0 || !cg_path_is_safe(h->path) ||
         !cg_path_is_safe(h->mount))
         return make_err(err, EINVAL, "bad hierarchy \"%s\"", field);

@@ -18,6 +18,7 @@ struct cg_hierarchy {
     char *mount;       /* where it is mounted: /sys/fs/cgroup/memory */
     char *own;         /* our own cgroup below mount ("/a/b"); only during create */
     char *path;        /* the container cgroup below mount: "/a/b/id" */
+    bool kept;         /* it existed before the container: delete leaves it */
 };
 
 /* What differs between a v2 host and a v1 (legacy or hybrid) host. */

@@ -37,7 +37,7 @@ static int context(const struct cgroup *cg, err_t *err)
 
 /* *fresh: every cgroup was made here, so none can hold a process or be
  * frozen, and the checks for those are skipped. */
-static int make_dirs(const struct cgroup *cg, const struct oci_resources *r, struct cg_created *created, bool *fresh,
+static int make_dirs(struct cgroup *cg, const struct oci_resources *r, struct cg_created *created, bool *fresh,
                      err_t *err)
 {
     struct cg_controllers v2;
@@ -51,6 +51,7 @@ static int make_dirs(const struct cgroup *cg, const struct oci_resources *r, str
          * container in a cgroup that has processes. */
         bool made = created->len > before;
         *fresh &= made;
+        cg->hier[i].kept = !made;
         if (ret == 0 && !made)
             ret = cg_check_unpopulated(&cg->hier[i], err);
     }
@@ -134,10 +135,13 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *frozen, err_t *err)
 }
 
 /* Processes that were just killed take a moment to leave: EBUSY is retried
- * for CGROUP_DESTROY_WAIT_MS in all, not per hierarchy. */
+ * for CGROUP_DESTROY_WAIT_MS in all, not per hierarchy. A cgroup that
+ * existed before the container is not its to remove (runtime.md). */
 int cgroup_destroy(struct cgroup *cg, err_t *err)
 {
     cleanup_free bool *done = xzalloc(cg->n_hier * sizeof(bool));
+    for (size_t i = 0; i < cg->n_hier; i++)
+        done[i] = cg->hier[i].kept;
     for (long waited = 0;; waited += 20) {
         cleanup_err err_t first = NULL;
         bool busy = false;

@@ -49,6 +49,22 @@ hierarchies() {
     done
 }
 
+@test "a cgroup that existed before the container is used, and left by delete (runtime.md)" {
+    local name=${ID}-existing h
+    for h in $(hierarchies); do
+        mkdir "$(cgroup_dir "$h" "$name")"
+    done
+    update_config --arg p "$name" '.linux.cgroupsPath = $p'
+    set_args sh -c 'grep -E ":pids:" /proc/self/cgroup'
+    run_container
+    assert_success
+    assert_output --regexp ":pids:(/.*)?/$name\$"
+    for h in $(hierarchies); do
+        assert_dir_exist "$(cgroup_dir "$h" "$name")"
+        rmdir "$(cgroup_dir "$h" "$name")"
+    done
+}
+
 @test "a relative cgroupsPath is below berth's own cgroup" {
     local parent=${ID}-parent
     update_config --arg p "$parent/inner" '.linux.cgroupsPath = $p'

@@ -410,6 +410,28 @@ static void test_populated_cgroup_is_refused(void **state)
     assert_int_equal(access(dir, F_OK), 0);
 }
 
+/* runtime.md: delete must not remove what the container did not create. */
+static void test_existing_cgroup_is_kept(void **state)
+{
+    struct fixture *f = *state;
+    cleanup_free char *name = unique("existing");
+    struct cgroup *made = create_ok(f, name, NULL);
+    struct cgroup *joined = create_ok(f, name, NULL);
+    for (size_t i = 0; i < joined->n_hier; i++) {
+        assert_false(made->hier[i].kept);
+        assert_true(joined->hier[i].kept);
+    }
+    cleanup_free char *text = cgroup_describe(joined);
+    struct cgroup *opened = NULL;
+    CHECK(cgroup_open(text, &opened, &check_err));
+    CHECK(cgroup_destroy(opened, &check_err));
+    cgroup_free(opened);
+    for (size_t i = 0; i < joined->n_hier; i++) {
+        cleanup_free char *dir = cg_dir_path(&joined->hier[i]);
+        assert_int_equal(access(dir, F_OK), 0);
+    }
+}
+
 static void test_describe_and_open(void **state)
 {
     struct fixture *f = *state;
@@ -426,6 +448,7 @@ static void test_describe_and_open(void **state)
         assert_string_equal(opened->hier[i].path, cg->hier[i].path);
         assert_string_equal(opened->hier[i].mount, cg->hier[i].mount);
         assert_string_equal(opened->hier[i].controllers, cg->hier[i].controllers);
+        assert_int_equal(opened->hier[i].kept, cg->hier[i].kept);
     }
     struct child *c = spawn(f, sleep_forever, NULL);
     enter(opened, c);
@@ -1264,6 +1287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_absolute_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_paths_are_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_populated_cgroup_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_existing_cgroup_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe_and_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frozen_cgroup_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chown, setup, teardown),
