@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static bool lsm_enabled(const char *name)
@@ -30,19 +31,32 @@ static int check_lsm(const char *value, const char *json_path, const char *lsm, 
     return config_err(err, json_path, "%s labels are not supported by berth yet", lsm_name);
 }
 
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* A mount namespace may be joined, as config-linux.md asks, but never
+ * berth's own or the host's: the container's mounts and pivot_root would
+ * be theirs. */
 static int check_namespaces(const struct oci_linux *l, err_t *err)
 {
     char path[64];
-    bool new_mount = false;
+    bool mount_ns = false;
     for (size_t i = 0; l && i < l->namespaces_len; i++) {
-        snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
-        if (l->namespaces[i].type == NS_MOUNT && l->namespaces[i].path)
-            return config_err(err, path, "joining an existing mount namespace is not supported");
-        new_mount |= l->namespaces[i].type == NS_MOUNT;
+        const struct oci_namespace *ns = &l->namespaces[i];
+        if (ns->type != NS_MOUNT)
+            continue;
+        mount_ns = true;
+        snprintf(path, sizeof(path), "linux.namespaces[%zu].path", i);
+        if (ns->path && (same_file(ns->path, "/proc/self/ns/mnt") || same_file(ns->path, "/proc/1/ns/mnt")))
+            return config_err(err, path, "%s is the runtime's own or the host's mount namespace, not one a container may take",
+                              ns->path);
     }
-    /* Without one, the container's mounts and pivot_root would be the host's. */
-    if (!new_mount)
-        return config_err(err, "linux.namespaces", "a new mount namespace is required");
+    if (!mount_ns)
+        return config_err(err, "linux.namespaces", "a mount namespace is required: without one, the container's mounts "
+                                                   "and pivot_root would be the host's");
     return 0;
 }
 

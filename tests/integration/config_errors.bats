@@ -154,7 +154,15 @@ raw_config_error() {
 
 @test "no mount namespace" {
     config_error '.linux.namespaces |= map(select(.type != "mount"))' \
-        'config.json: linux.namespaces: a new mount namespace is required'
+        "config.json: linux.namespaces: a mount namespace is required: without one, the container's mounts and pivot_root would be the host's"
+}
+
+@test "berth's own or the host's mount namespace as the container's" {
+    config_error '.linux.namespaces |= map(if .type == "mount" then .path = "/proc/self/ns/mnt" else . end)' \
+        "config.json: linux.namespaces[4].path: /proc/self/ns/mnt is the runtime's own or the host's mount namespace, not one a container may take"
+    # the caller's, which berth shares
+    config_error ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$$/ns/mnt\" else . end)" \
+        "config.json: linux.namespaces[4].path: /proc/$$/ns/mnt is the runtime's own or the host's mount namespace, not one a container may take"
 }
 
 @test "hostname without a uts namespace" {
@@ -189,8 +197,8 @@ raw_config_error() {
         'config.json: linux.devices[0].path: "dev/x" is not an absolute path'
     config_error '.linux.devices = [{"path": "/dev/x", "type": "x", "major": 1, "minor": 3}]' \
         'config.json: linux.devices[0].type: unknown device type "x" (expected c, b, u or p)'
-    config_error '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 1, "minor": 3, "fileMode": 4095}]' \
-        'config.json: linux.devices[0].fileMode: must be at most 0777, got 07777'
+    config_error '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 1, "minor": 3, "fileMode": 65536}]' \
+        'config.json: linux.devices[0].fileMode: must be at most 07777, got 0200000'
     config_error '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 1, "minor": 3},
             {"path": "/dev/x", "type": "c", "major": 1, "minor": 5}]' \
         'config.json: linux.devices[1].path: duplicate device "/dev/x"'

@@ -134,6 +134,25 @@ ns_of() {
     assert_equal "$(container_status "$pod")" "running"
 }
 
+@test "joining a mount namespace by path: the container's rootfs is set up in it" {
+    unshare --mount --propagation private sleep 1000 &
+    local holder=$!
+    # (unshare has to have made the namespace before it is joined)
+    for _ in $(seq 50); do
+        [ "$(readlink "/proc/$holder/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] && break
+        sleep 0.02
+    done
+    update_config --arg p "/proc/$holder/ns/mnt" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)'
+    set_args sh -c 'readlink /proc/self/ns/mnt; checker id'
+    run_container
+    local joined
+    joined=$(readlink "/proc/$holder/ns/mnt")
+    kill "$holder"
+    assert_success
+    assert_line --index 0 "$joined"
+    assert_line --index 1 --partial "uid=0"
+}
+
 @test "a namespace path of the wrong type is an error" {
     update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
     set_args checker exit 0
