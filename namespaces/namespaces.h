@@ -21,7 +21,8 @@ int ns_clone_flag(enum oci_ns_type type);
  * create and open fds of those to join (checked to be of the right type). */
 struct ns_plan {
     int clone_flags;         /* namespaces created by clone itself */
-    int unshare_flags;       /* made by the child in a joined user namespace */
+    int unshare_flags;       /* made by the child in a joined user namespace;
+                              * with CLONE_NEWPID, its own child is the init */
     bool new_cgroup_ns;      /* unshared by the child once it is in its cgroup */
     bool new_time_ns;        /* created by the parent before clone (offsets) */
     int join_fds[NS_TYPES];  /* -1, or an fd to setns into */

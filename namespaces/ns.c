@@ -71,10 +71,6 @@ int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *e
             plan->new_cgroup_ns = true;
         } else if (ns->type == NS_TIME) {
             plan->new_time_ns = true;
-        } else if (joined_user && ns->type == NS_PID) {
-            ns_plan_close(plan);
-            return config_err(err, "linux.namespaces",
-                              "a new pid namespace inside a joined user namespace is not supported yet");
         } else if (joined_user) {
             plan->unshare_flags |= ns_clone_flag(ns->type);
         } else {

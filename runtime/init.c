@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static bool has_cgroup_mount(const struct oci_config *config)
@@ -104,6 +106,22 @@ static int finish_environment(struct launch *l, err_t *err)
     return rootfs_finish(config, err);
 }
 
+/* A pid namespace unshared in a joined user namespace holds only the
+ * children of this process: the first one, made berth's child too, is the
+ * container's init and goes on from here; this process reports it and ends. */
+static int hand_over_to_init(struct launch *l, err_t *err)
+{
+    int pidfd = -1;
+    struct clone_args args = {.flags = CLONE_PARENT | CLONE_PIDFD, .pidfd = (uint64_t) (uintptr_t) &pidfd};
+    pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+    if (pid < 0)
+        return make_err(err, errno, "start the init of the new pid namespace");
+    if (pid == 0)
+        return 0;
+    cleanup_err err_t send_err = NULL;
+    _exit(sync_send_init(l->child_sync_fd, pid, pidfd, &send_err) < 0 ? 1 : 0);
+}
+
 static int init_container(struct launch *l, err_t *err)
 {
     struct oci_config *config = l->config;
@@ -118,6 +136,8 @@ static int init_container(struct launch *l, err_t *err)
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return make_err(err, errno, "make the process non-dumpable");
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
+        return set_stage(err, "process");
+    if ((l->ns.unshare_flags & CLONE_NEWPID) && hand_over_to_init(l, err) < 0)
         return set_stage(err, "process");
     if (((l->ns.clone_flags & CLONE_NEWUSER) || l->ns.join_fds[NS_USER] >= 0) && process_become_ns_root(err) < 0)
         return set_stage(err, "user namespace");

@@ -74,10 +74,13 @@ enum sync_type {
     SYNC_MOUNTED, /* child → parent: mounts done, run prestart and createRuntime */
     SYNC_HOOKS_DONE, /* parent → child: those hooks ran: go on */
     SYNC_CONSOLE,    /* child → parent: the pty master, by SCM_RIGHTS */
+    SYNC_INIT,       /* child → parent: the pid and pidfd of the init that takes its place */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *err);
 int sync_send_fd(int fd, enum sync_type type, int passfd, err_t *err);
+int sync_send_init(int fd, pid_t pid, int pidfd, err_t *err);
+int sync_expect_init(int fd, pid_t *pid, int *pidfd, err_t *err);
 /* The expected message with the fd it carries (close-on-exec). */
 int sync_expect_fd(int fd, enum sync_type type, int *passfd, err_t *err);
 int sync_send_error(int fd, const err_t error);

@@ -63,7 +63,7 @@ static int make_state(struct launch *l, err_t *err)
     s->created = xstrdup(l->created);
     s->owner = getuid();
     s->cgroup_path = l->cgroup ? cgroup_describe(l->cgroup) : xstrdup("");
-    s->own_pid_ns = (l->ns.clone_flags & CLONE_NEWPID) != 0;
+    s->own_pid_ns = ((l->ns.clone_flags | l->ns.unshare_flags) & CLONE_NEWPID) != 0;
     s->hook_kinds = hook_kinds(l->config);
     copy_map(&s->annotations, &l->config->annotations);
     return 0;
@@ -171,6 +171,22 @@ static int prepare_child(struct launch *l, err_t *err)
     return delegate_cgroup(l, err);
 }
 
+/* The child's child, the init of a pid namespace the child made, takes
+ * the child's place (see hand_over_to_init). */
+static int adopt_init(struct launch *l, err_t *err)
+{
+    pid_t pid;
+    int pidfd;
+    if (sync_expect_init(l->sync_fd, &pid, &pidfd, err) < 0)
+        return -1;
+    while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    close(l->pidfd);
+    l->pid = pid;
+    l->pidfd = pidfd;
+    return 0;
+}
+
 /* The pty's master goes to --console-socket, or stays for `run` to relay. */
 static int receive_console(struct launch *l, err_t *err)
 {
@@ -270,7 +286,8 @@ int launch_container(struct launch *l, bool start_now, err_t *err)
     char go_on = start_now;
     if (prepare_child(l, err) < 0)
         return -1;
-    if (make_state(l, err) < 0 || sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0)
+    if (sync_send(l->sync_fd, SYNC_GO, NULL, 0, err) < 0 ||
+        ((l->ns.unshare_flags & CLONE_NEWPID) && adopt_init(l, err) < 0) || make_state(l, err) < 0)
         return -1;
     l->poststop_due = true;
     if (run_runtime_create_hooks(l, err) < 0 || receive_console(l, err) < 0 || forward_seccomp(l, err) < 0 ||

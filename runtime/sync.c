@@ -15,7 +15,8 @@ struct sync_header {
 
 #define SYNC_MAX_PAYLOAD 8192
 
-static const char *const sync_names[] = {"", "go", "ready", "ack", "error", "mounted", "hooks done", "console"};
+static const char *const sync_names[] = {"",           "go",      "ready",   "ack", "error",
+                                         "mounted",    "hooks done", "console", "init"};
 
 static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data, size_t len, int passfd, err_t *err)
 {
@@ -52,6 +53,11 @@ int sync_send(int fd, enum sync_type type, const void *data, size_t len, err_t *
 int sync_send_fd(int fd, enum sync_type type, int passfd, err_t *err)
 {
     return sync_sendv(fd, type, 0, NULL, 0, passfd, err);
+}
+
+int sync_send_init(int fd, pid_t pid, int pidfd, err_t *err)
+{
+    return sync_sendv(fd, SYNC_INIT, 0, &pid, sizeof(pid), pidfd, err);
 }
 
 int sync_send_error(int fd, const err_t error)
@@ -133,6 +139,18 @@ int sync_expect_fd(int fd, enum sync_type type, int *passfd, err_t *err)
         return -1;
     if (*passfd < 0)
         return make_err(err, EPROTO, "no fd came with %s", sync_names[type]);
+    return 0;
+}
+
+int sync_expect_init(int fd, pid_t *pid, int *pidfd, err_t *err)
+{
+    ssize_t n = expect(fd, SYNC_INIT, pid, sizeof(*pid), pidfd, err);
+    if (n < 0)
+        return -1;
+    if (n != sizeof(*pid) || *pidfd < 0) {
+        cleanup_closep(pidfd);
+        return make_err(err, EPROTO, "a malformed %s message", sync_names[SYNC_INIT]);
+    }
     return 0;
 }
 

@@ -154,11 +154,12 @@ run_detached() {
     set_args sh -c 'while true; do sh -c "x=a; while true; do x=\$x\$x; done"; sleep 0.2; done'
     update_config '.linux.resources.memory = {"limit": 33554432}'
     create_container
-    timeout 10 "$BERTH" --root "$ROOT" events --interval 60 "$ID" >"$BATS_TEST_TMPDIR/events" &
+    # (generous waits: the cgroup v2 VM emulates its CPU)
+    timeout 60 "$BERTH" --root "$ROOT" events --interval 60 "$ID" >"$BATS_TEST_TMPDIR/events" &
     events=$!
     sleep 0.3
     berth start "$ID"
-    wait_for_file "$BATS_TEST_TMPDIR/events"
+    wait_for_file "$BATS_TEST_TMPDIR/events" 60
     kill "$events" || true
     wait "$events" || true
     assert_equal "$(head -1 "$BATS_TEST_TMPDIR/events")" "{\"type\":\"oom\",\"id\":\"$ID\"}"

@@ -154,6 +154,34 @@ rootless_config() {
     assert_line "$(state_field "$first" .id >/dev/null; nsenter -t "$pid" -u hostname)"
 }
 
+@test "userns: a new pid namespace inside a joined user namespace: the process is its PID 1" {
+    use_userns
+    set_args sleep 100
+    create_container
+    berth start "$ID"
+    pid=$(state_field "$ID" .pid)
+    first=$ID
+    ID=$(new_id)
+    update_config --arg p "/proc/$pid/ns" '.linux.namespaces = [
+        {"type": "user", "path": ($p + "/user")}, {"type": "pid"}, {"type": "mount"}, {"type": "ipc"}]
+        | del(.linux.uidMappings) | del(.linux.gidMappings) | del(.hostname)
+        | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))'
+    set_args sh -c 'readlink /proc/self/ns/user; echo "pid=$$"; sleep 100'
+    create_container
+    local init
+    init=$(state_field "$ID" .pid)
+    assert_equal "$(readlink "/proc/$init/ns/user")" "$(readlink "/proc/$pid/ns/user")"
+    [ "$(readlink "/proc/$init/ns/pid")" != "$(readlink "/proc/$pid/ns/pid")" ]
+    berth start "$ID"
+    for _ in $(seq 50); do grep -q pid= "$BATS_TEST_TMPDIR/$ID.out" && break; sleep 0.05; done
+    run container_out
+    assert_line --index 0 "$(readlink "/proc/$pid/ns/user")"
+    assert_line --index 1 "pid=1"
+    berth delete --force "$ID"
+    berth delete --force "$first"
+    assert_nothing_left
+}
+
 @test "userns: an idmapped bind mount shows the mapped owners inside, the original ones outside" {
     mkdir "$BATS_TEST_TMPDIR/data"
     echo hi >"$BATS_TEST_TMPDIR/data/file"
