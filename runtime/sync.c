@@ -15,8 +15,7 @@ struct sync_header {
 
 #define SYNC_MAX_PAYLOAD 8192
 
-static const char *const sync_names[] = {"",           "go",      "ready",   "ack", "error",
-                                         "mounted",    "hooks done", "console", "init"};
+static const char *const sync_names[] = {"", "go", "ready", "ack", "error", "mounted", "hooks done", "console", "init"};
 
 static int sync_sendv(int fd, enum sync_type type, int errnum, const void *data, size_t len, int passfd, err_t *err)
 {
