@@ -91,7 +91,9 @@ ns_of() {
 }
 
 @test "the loopback interface works: a TCP connection to 127.0.0.1" {
-    set_args sh -c 'echo hello-lo | nc -l -p 4321 & sleep 0.3; nc 127.0.0.1 4321 </dev/null'
+    # (the client retries until the listener is up)
+    set_args sh -c 'echo hello-lo | nc -l -p 4321 &
+        for i in $(seq 50); do nc 127.0.0.1 4321 </dev/null 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
     run_container
     assert_success
     assert_output "hello-lo"
