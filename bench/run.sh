@@ -4,7 +4,8 @@
 #   RUNS=50 ./bench/run.sh
 # crun 1.8.1 refuses hybrid cgroup hosts; on such a host it runs through
 # ../shared/tools/crun-unshared (a private mount namespace without the
-# cgroup2 mount), which adds the cost of unshare(1) and sh to its figures.
+# cgroup2 mount), which adds the cost of unshare(1), sh and umount to its
+# figures: the script measures that cost and prints it after the table.
 # On a cgroup v1 host with no other cpuset cgroup, each runtime's first
 # cpuset cgroup flips a kernel static key (about 2 ms here, in mkdir): all
 # three pay it on every run, and none does on a host already running one.
@@ -43,6 +44,13 @@ for name in berth runc crun; do
 done
 echo "== start-up: run /bin/true ($runs runs each) =="
 hyperfine -N --warmup 5 --runs "$runs" "${args[@]}"
+
+if [ "$crun" != crun ] && [ -n "$crun" ]; then
+    echo "== what the crun-unshared wrapper adds to crun's figure: --version with and without it =="
+    hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/wrap.json" \
+        -n crun "crun --version" -n crun-unshared "$crun --version" >/dev/null
+    jq -r '(.results[1].median - .results[0].median) * 1000 | "wrapper: \(. * 10 | round / 10) ms (median)"' "$work/wrap.json"
+fi
 
 echo "== peak RSS of the runtime process (KiB, max of 10 runs) =="
 for name in berth runc crun; do
