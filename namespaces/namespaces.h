@@ -23,6 +23,8 @@ struct ns_plan {
     int clone_flags;         /* namespaces created by clone itself */
     int unshare_flags;       /* made by the child in a joined user namespace;
                               * with CLONE_NEWPID, its own child is the init */
+    int late_unshare_flags;  /* made by the child once root of its new user
+                              * namespace, so their files belong to that root */
     bool new_cgroup_ns;      /* unshared by the child once it is in its cgroup */
     bool new_time_ns;        /* created by the parent before clone (offsets) */
     int join_fds[NS_TYPES];  /* -1, or an fd to setns into */
@@ -43,6 +45,7 @@ int ns_restore_for_children(struct ns_saved *saved, err_t *err);
 /* Child side, right after clone: joins the namespaces given by path (the
  * user namespace first). */
 int ns_join(const struct ns_plan *plan, err_t *err);
+int ns_unshare_late(const struct ns_plan *plan, err_t *err);
 
 /* ---- rootfs ---------------------------------------------------------------- */
 

@@ -57,7 +57,7 @@ int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *e
     /* Namespaces made inside a joined user namespace must be made after
      * joining it, so that it owns them: by unshare in the child. */
     const struct oci_namespace *user = oci_find_namespace(config, NS_USER);
-    bool joined_user = user && user->path;
+    bool joined_user = user && user->path, new_user = user && !user->path;
     for (size_t i = 0; i < config->linux_config->namespaces_len; i++) {
         const struct oci_namespace *ns = &config->linux_config->namespaces[i];
         if (ns->path) {
@@ -73,6 +73,9 @@ int ns_plan_make(const struct oci_config *config, struct ns_plan *plan, err_t *e
             plan->new_time_ns = true;
         } else if (joined_user) {
             plan->unshare_flags |= ns_clone_flag(ns->type);
+        } else if (new_user && ns->type == NS_IPC) {
+            /* made at clone, /dev/mqueue would belong to the host's root */
+            plan->late_unshare_flags |= CLONE_NEWIPC;
         } else {
             plan->clone_flags |= ns_clone_flag(ns->type);
         }
@@ -155,5 +158,12 @@ int ns_join(const struct ns_plan *plan, err_t *err)
         if (setns(plan->join_fds[t], ns_clone_flag(t)) < 0)
             return make_err(err, errno, "join %s namespace", oci_ns_names[t]);
     }
+    return 0;
+}
+
+int ns_unshare_late(const struct ns_plan *plan, err_t *err)
+{
+    if (plan->late_unshare_flags && unshare(plan->late_unshare_flags) < 0)
+        return make_err(err, errno, "create namespaces in the new user namespace");
     return 0;
 }

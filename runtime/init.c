@@ -139,7 +139,8 @@ static int init_container(struct launch *l, err_t *err)
         return set_stage(err, "process");
     if ((l->ns.unshare_flags & CLONE_NEWPID) && hand_over_to_init(l, err) < 0)
         return set_stage(err, "process");
-    if (((l->ns.clone_flags & CLONE_NEWUSER) || l->ns.join_fds[NS_USER] >= 0) && process_become_ns_root(err) < 0)
+    if (((l->ns.clone_flags & CLONE_NEWUSER) || l->ns.join_fds[NS_USER] >= 0) &&
+        (process_become_ns_root(err) < 0 || ns_unshare_late(&l->ns, err) < 0))
         return set_stage(err, "user namespace");
     mode_t inherited_umask = umask(0);
     if (mount_environment(l, err) < 0)

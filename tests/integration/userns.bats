@@ -79,12 +79,14 @@ rootless_config() {
 
 @test "userns: uid_map and gid_map inside are the configured mappings" {
     use_userns
-    set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; checker id'
+    set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; checker id; stat -c "mqueue %u:%g" /dev/mqueue'
     run_container
     assert_success
     assert_equal "$(echo "${lines[0]}" | tr -s ' ')" " 0 100000 65536"
     assert_equal "$(echo "${lines[1]}" | tr -s ' ')" " 0 100000 65536"
     assert_line "uid=0 gid=0 groups="
+    # the ipc namespace, and so its mqueue, belongs to the container's root
+    assert_line "mqueue 0:0"
 }
 
 @test "userns: files made inside belong to the mapped IDs on the host" {
