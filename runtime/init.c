@@ -172,7 +172,7 @@ static int init_container(struct launch *l, err_t *err)
         return set_stage(err, "process");
     if (filter && nnp && filter->notifies && seccomp_load_in_child(filter, l->child_sync_fd, err) < 0)
         return -1;
-    if (process_find_executable(config->process, &executable, err) < 0)
+    if (!config->process_absent && process_find_executable(config->process, &executable, err) < 0)
         return set_stage(err, "exec");
 
     if (sync_send(l->child_sync_fd, SYNC_READY, NULL, 0, err) < 0 ||
@@ -180,6 +180,10 @@ static int init_container(struct launch *l, err_t *err)
         return -1;
     if (!start_now && wait_for_start(l, err) < 0)
         return -1;
+    if (config->process_absent) { /* runtime.md: start must fail */
+        config_err(err, "process", "is not set, so there is nothing to start");
+        return set_stage(err, "exec");
+    }
     if (config->hooks[HOOK_START_CONTAINER].len) {
         cleanup_free char *state = launch_state_json(l, STATUS_CREATED, getpid());
         if (hooks_run(config, HOOK_START_CONTAINER, state, err) < 0)

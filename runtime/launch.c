@@ -256,6 +256,8 @@ static int spawn(struct launch *l, err_t *err)
 int launch_container(struct launch *l, bool start_now, err_t *err)
 {
     l->pid = -1;
+    if (start_now && l->config->process_absent)
+        return config_err(err, "process", "is not set, so there is nothing to run");
     if (ns_plan_make(l->config, &l->ns, err) < 0)
         return -1;
     struct cgroup_create_opts cg = {

@@ -419,6 +419,8 @@ struct oci_config {
     struct oci_mount *mounts;
     size_t mounts_len;
     struct oci_process *process;
+    bool process_absent; /* none in config.json (config.md: needed only by start):
+                          * validation puts an empty one in, root in "/" */
     char *hostname;
     char *domainname;
     struct oci_hook_list hooks[HOOK_KINDS];

@@ -171,8 +171,12 @@ static int check_cpu_affinity(const struct oci_cpu_affinity *a, err_t *err)
 int check_process(struct oci_config *config, err_t *err)
 {
     struct oci_process *p = config->process;
-    if (p == NULL)
-        return config_err(err, "process", "is required");
+    if (p == NULL) {
+        config->process_absent = true;
+        config->process = p = xzalloc(sizeof(*p));
+        p->cwd = xstrdup("/");
+        return 0;
+    }
     if (p->cwd == NULL)
         return config_err(err, "process.cwd", "is required");
     if (!is_absolute_path(p->cwd))

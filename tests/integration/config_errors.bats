@@ -109,8 +109,8 @@ raw_config_error() {
     config_error '.root.path = "afile"' "config.json: root.path: rootfs $BUNDLE/afile: not a directory"
 }
 
-@test "missing process" {
-    config_error 'del(.process)' 'config.json: process: is required'
+@test "no process: run has nothing to run, and leaves nothing" {
+    config_error 'del(.process)' 'config.json: process: is not set, so there is nothing to run'
 }
 
 @test "empty process.args" {

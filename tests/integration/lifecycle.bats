@@ -86,6 +86,18 @@ cmdline() {
     assert_equal "$(container_status "$ID")" "stopped"
 }
 
+# runtime.md: process is needed only by start, which must then fail.
+@test "a config without process: create sets the container up, start fails and it stops, delete cleans up" {
+    update_config 'del(.process)'
+    create_container
+    assert_equal "$(container_status "$ID")" created
+    run --separate-stderr berth start "$ID"
+    assert_berth_error "config.json: process: is not set, so there is nothing to start"
+    wait_for_status "$ID" stopped
+    berth delete "$ID"
+    assert_nothing_left
+}
+
 @test "run exits with the container's exit code" {
     set_args checker exit 0
     run_container

@@ -63,7 +63,6 @@ static const struct rule_case rule_cases[] = {
     {"{'ociVersion': '1.3.0', 'root': {'readonly': true}, " PROC "}", "config.json: root.path: is required"},
     {"{'ociVersion': '1.3.0', 'root': {'path': ''}, " PROC "}", "config.json: root.path: must not be empty"},
     /* process */
-    {"{" BASE "}", "config.json: process: is required"},
     {"{" BASE ", 'process': {'args': ['sh']}}", "config.json: process.cwd: is required"},
     {"{" BASE ", 'process': {'cwd': 'home', 'args': ['sh']}}",
      "config.json: process.cwd: \"home\" is not an absolute path"},
@@ -390,6 +389,19 @@ static void test_error_json_path(void **state)
     assert_string_equal(err->json_path, "linux.maskedPaths[0]");
 }
 
+/* config.md: process is needed only by start; validation puts an empty
+ * one in its place, so that create can set the container up. */
+static void test_process_absent(void **state)
+{
+    (void) state;
+    cleanup_config struct oci_config *cfg = parse("{" BASE ", 'linux': {'namespaces': [" NSS "]}}");
+    cleanup_err err_t err = NULL;
+    assert_int_equal(spec_validate_config(cfg, &err), 0);
+    assert_true(cfg->process_absent);
+    assert_string_equal(cfg->process->cwd, "/");
+    assert_int_equal(cfg->process->args_len, 0);
+}
+
 /* 0 was "no limit" before runtime-spec 1.3, and is a limit from 1.3 on. */
 static void test_pids_zero_by_version(void **state)
 {
@@ -416,7 +428,7 @@ int main(void)
     if (log_init("/dev/null", LOG_TEXT, false, &log_err) < 0)
         return 1;
     size_t n_rules = ARRAY_SIZE(rule_cases), n_valid = ARRAY_SIZE(valid_configs);
-    size_t n = n_rules + n_valid + 3, k = 0;
+    size_t n = n_rules + n_valid + 4, k = 0;
     struct CMUnitTest *tests = xzalloc(n * sizeof(*tests));
     for (size_t i = 0; i < n_rules; i++)
         tests[k++] = (struct CMUnitTest){rule_cases[i].error, test_rule, NULL, NULL, (void *) &rule_cases[i]};
@@ -428,6 +440,7 @@ int main(void)
     tests[k++] = (struct CMUnitTest){"rlimit resource resolved", test_rlimit_resource_resolved, NULL, NULL, NULL};
     tests[k++] = (struct CMUnitTest){"error keeps json path", test_error_json_path, NULL, NULL, NULL};
     tests[k++] = (struct CMUnitTest){"pids limit 0 by version", test_pids_zero_by_version, NULL, NULL, NULL};
+    tests[k++] = (struct CMUnitTest){"process absent", test_process_absent, NULL, NULL, NULL};
     int failed = _cmocka_run_group_tests("spec_validate", tests, k, NULL, NULL);
     for (size_t i = 0; i < n_valid; i++)
         free(names[i]);
