@@ -51,13 +51,11 @@ static int wait_for_start(struct launch *l, err_t *err)
     return sync_expect(conn, SYNC_GO, NULL, 0, err) < 0 ? -1 : 0;
 }
 
-/* Everything mounted, the host's paths still visible. */
-static int mount_environment(struct launch *l, err_t *err)
+/* Everything mounted, the host's paths still visible. self_cgroup: our
+ * /proc/self/cgroup as the host names the cgroups. */
+static int mount_environment(struct launch *l, const char *self_cgroup, err_t *err)
 {
     struct oci_config *config = l->config;
-    cleanup_free char *self_cgroup = NULL;
-    if (has_cgroup_mount(config) && read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &self_cgroup, NULL, err) < 0)
-        return -1;
     if (l->ns.new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
         return make_err(err, errno, "create cgroup namespace");
     if ((l->ns.clone_flags & CLONE_NEWNET) && net_loopback_up(err) < 0)
@@ -135,6 +133,11 @@ static int init_container(struct launch *l, err_t *err)
      * an ordinary user's parent had to write our uid_map first. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return make_err(err, errno, "make the process non-dumpable");
+    /* Read before a cgroup namespace is joined, which would name the
+     * cgroups relative to its root: the cgroup mount needs host paths. */
+    cleanup_free char *self_cgroup = NULL;
+    if (has_cgroup_mount(config) && read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &self_cgroup, NULL, err) < 0)
+        return set_stage(err, "mounts");
     if (ns_join(&l->ns, err) < 0 || process_apply_early(config, err) < 0)
         return set_stage(err, "process");
     if ((l->ns.unshare_flags & CLONE_NEWPID) && hand_over_to_init(l, err) < 0)
@@ -143,7 +146,7 @@ static int init_container(struct launch *l, err_t *err)
         (process_become_ns_root(err) < 0 || ns_unshare_late(&l->ns, err) < 0))
         return set_stage(err, "user namespace");
     mode_t inherited_umask = umask(0);
-    if (mount_environment(l, err) < 0)
+    if (mount_environment(l, self_cgroup, err) < 0)
         return set_stage(err, "mounts");
     if (run_create_hooks(l, err) < 0)
         return set_stage(err, "hooks");

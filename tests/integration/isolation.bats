@@ -155,6 +155,25 @@ ns_of() {
     assert_line --index 1 --partial "uid=0"
 }
 
+@test "joining a cgroup namespace by path: the cgroup mount still shows the container's own cgroup" {
+    unshare --cgroup sleep 1000 &
+    local holder=$!
+    for _ in $(seq 50); do
+        [ "$(readlink "/proc/$holder/ns/cgroup")" != "$(readlink /proc/self/ns/cgroup)" ] && break
+        sleep 0.02
+    done
+    update_config --arg p "/proc/$holder/ns/cgroup" '.linux.namespaces |= map(select(.type != "cgroup"))
+        | .linux.namespaces += [{"type": "cgroup", "path": $p}] | .linux.resources.pids = {"limit": 42}'
+    set_args sh -c 'readlink /proc/self/ns/cgroup; cat /sys/fs/cgroup/pids/pids.max'
+    run_container
+    local joined
+    joined=$(readlink "/proc/$holder/ns/cgroup")
+    kill "$holder"
+    assert_success
+    assert_line --index 0 "$joined"
+    assert_line --index 1 42
+}
+
 @test "a namespace path of the wrong type is an error" {
     update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
     set_args checker exit 0
