@@ -150,15 +150,24 @@ run_detached() {
 }
 
 @test "cgroups: events report an OOM kill and state shows it" {
-    # One OOM kill after another, so that events sees one whenever it starts.
-    set_args sh -c 'while true; do sh -c "x=a; while true; do x=\$x\$x; done"; sleep 0.2; done'
-    update_config '.linux.resources.memory = {"limit": 33554432}'
+    # The memory hog starts once events watches: with memory.oom.group (v2)
+    # the first OOM kill ends the whole container.
+    mkdir "$BATS_TEST_TMPDIR/trigger"
+    update_config --arg dir "$BATS_TEST_TMPDIR/trigger" '.linux.resources.memory = {"limit": 33554432}
+        | .mounts += [{"destination": "/trigger", "type": "bind", "source": $dir, "options": ["rbind"]}]'
+    set_args sh -c 'while [ ! -e /trigger/go ]; do sleep 0.05; done
+        while true; do sh -c "x=a; while true; do x=\$x\$x; done"; sleep 0.2; done'
     create_container
-    # (generous waits: the cgroup v2 VM emulates its CPU)
-    timeout 60 "$BERTH" --root "$ROOT" events --interval 60 "$ID" >"$BATS_TEST_TMPDIR/events" &
-    events=$!
-    sleep 0.3
     berth start "$ID"
+    "$BERTH" --root "$ROOT" events --interval 600 "$ID" >"$BATS_TEST_TMPDIR/events" &
+    events=$!
+    # watching: its inotify (v2) or eventfd (v1) is open
+    for _ in $(seq 600); do
+        ls -l "/proc/$events/fd" 2>/dev/null | grep -qE 'anon_inode:(inotify|\[eventfd\])' && break
+        sleep 0.05
+    done
+    touch "$BATS_TEST_TMPDIR/trigger/go"
+    # (generous: the cgroup v2 VM emulates its CPU)
     wait_for_file "$BATS_TEST_TMPDIR/events" 60
     kill "$events" || true
     wait "$events" || true
