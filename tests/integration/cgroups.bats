@@ -246,20 +246,6 @@ run_detached() {
     assert_equal "$(state_field "$bystander" .oomKilled)" null
 }
 
-# A user namespace mapping container 0-65535 to host 100000-165535, the
-# rootfs owned by the mapped root and the bundle reachable by it.
-use_userns() {
-    update_config '.linux.namespaces += [{"type": "user"}]
-        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-    chown -R 100000:100000 "$BUNDLE/rootfs"
-    local dir=$BUNDLE
-    while [ "$dir" != / ]; do
-        dir=$(dirname "$dir")
-        chmod o+x "$dir"
-    done
-}
-
 @test "cgroups: a container that may manage its cgroup (userns, cgroupns, rw mount) owns it (v2)" {
     unified || skip "cgroup ownership is only delegated on cgroup v2 (config-linux.md); this host is hybrid"
     use_userns

@@ -321,6 +321,21 @@ assert_nothing_left() {
     assert_no_leftovers
 }
 
+# A user namespace mapping container 0-65535 to host 100000-165535, and a
+# rootfs owned by the mapped root, as a runtime expects it.
+use_userns() {
+    update_config '.linux.namespaces += [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    # The mapped root must reach the bundle: bats keeps its temp dirs 0700.
+    local dir=$BUNDLE
+    while [ "$dir" != / ]; do
+        dir=$(dirname "$dir")
+        chmod o+x "$dir"
+    done
+}
+
 # A mount of the host made by a test, undone by the teardown.
 host_mount() {
     mount "$@" || return 1

@@ -39,21 +39,6 @@ teardown() {
     berth_teardown
 }
 
-# A user namespace mapping container 0-65535 to host 100000-165535, and a
-# rootfs owned by the mapped root, as a runtime expects it.
-use_userns() {
-    update_config '.linux.namespaces += [{"type": "user"}]
-        | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-        | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-    chown -R 100000:100000 "$BUNDLE/rootfs"
-    # The mapped root must reach the bundle: bats keeps its temp dirs 0700.
-    local dir=$BUNDLE
-    while [ "$dir" != / ]; do
-        dir=$(dirname "$dir")
-        chmod o+x "$dir"
-    done
-}
-
 as_user() {
     runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$RL_DIR/xdg" "$@"
 }
@@ -135,7 +120,9 @@ rootless_config() {
     assert_line --regexp '^sysfs /sys sysfs ro,'
 }
 
-@test "userns: joining a user namespace by path (with the others it owns) comes first" {
+# start_userns_holder: a running userns container whose namespaces the
+# test joins: its ID in $first, its pid in $pid; $ID is a new one.
+start_userns_holder() {
     use_userns
     set_args sleep 100
     create_container
@@ -143,6 +130,10 @@ rootless_config() {
     pid=$(state_field "$ID" .pid)
     first=$ID
     ID=$(new_id)
+}
+
+@test "userns: joining a user namespace by path (with the others it owns) comes first" {
+    start_userns_holder
     update_config --arg p "/proc/$pid/ns" '.linux.namespaces = [
         {"type": "user", "path": ($p + "/user")}, {"type": "pid", "path": ($p + "/pid")},
         {"type": "network", "path": ($p + "/net")},
@@ -157,13 +148,7 @@ rootless_config() {
 }
 
 @test "userns: a new pid namespace inside a joined user namespace: the process is its PID 1" {
-    use_userns
-    set_args sleep 100
-    create_container
-    berth start "$ID"
-    pid=$(state_field "$ID" .pid)
-    first=$ID
-    ID=$(new_id)
+    start_userns_holder
     update_config --arg p "/proc/$pid/ns" '.linux.namespaces = [
         {"type": "user", "path": ($p + "/user")}, {"type": "pid"}, {"type": "mount"}, {"type": "ipc"}]
         | del(.linux.uidMappings) | del(.linux.gidMappings) | del(.hostname)
