@@ -292,12 +292,7 @@ case_tty() {
     local rt=$1 id=tty-$1
     tty_start main "ctr --address $SOCK --namespace $NS run --rm -t --runc-binary $(runtime_bin "$rt") \
         --runc-root $W/runtime-root/$rt --cgroup $CG_PARENT/$id --fifo-dir $W/fifo $IMAGE $id sh"
-    tty_prompt main
-    tty_type main 'tty; echo "mark-$((6*7))"'
-    tty_wait main mark-42
-    run tty_screen main
-    assert_line /dev/pts/0
-    tty_size main "$TTY_ROWS" "$TTY_COLS"
+    tty_check main
     tty_resize main 40 120
     tty_type main 'exit 3'
     tty_wait main EXIT=3
@@ -307,12 +302,7 @@ case_exec_tty() {
     local rt=$1 id=xtty-$1
     ctr_detach "$rt" "$id" -- sh -c "$LOOP"
     tty_start main "ctr --address $SOCK --namespace $NS tasks exec -t --exec-id sh1 --fifo-dir $W/fifo $id sh"
-    tty_prompt main
-    tty_type main 'tty; echo "mark-$((6*7))"'
-    tty_wait main mark-42
-    run tty_screen main
-    assert_line /dev/pts/0
-    tty_size main "$TTY_ROWS" "$TTY_COLS"
+    tty_check main
     tty_type main 'exit 4'
     tty_wait main EXIT=4
     assert_equal "$(task_status "$id")" RUNNING

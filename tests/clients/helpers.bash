@@ -316,6 +316,17 @@ tty_size() {
     return 1
 }
 
+# tty_check NAME: the shell in the terminal sits on the container's pty, of
+# the size the client was given.
+tty_check() {
+    tty_prompt "$1"
+    tty_type "$1" 'tty; echo "mark-$((6*7))"'
+    tty_wait "$1" mark-42
+    run tty_screen "$1"
+    assert_line /dev/pts/0
+    tty_size "$1" "$TTY_ROWS" "$TTY_COLS"
+}
+
 # tty_resize NAME ROWS COLS: resizes the terminal, and waits until the
 # container sees it.
 tty_resize() {

@@ -227,12 +227,7 @@ case_exit_codes() {
 case_run_tty() {
     local rt=$1
     tty_start main "podman --runtime $rt run --rm -it --cgroup-parent $CG_PARENT $IMAGE sh"
-    tty_prompt main
-    tty_type main 'tty; echo "mark-$((6*7))"'
-    tty_wait main mark-42
-    run tty_screen main
-    assert_line /dev/pts/0
-    tty_size main "$TTY_ROWS" "$TTY_COLS"
+    tty_check main
     # a resized terminal reaches the container
     tty_resize main 40 120
     tty_type main 'exit 3'
@@ -243,12 +238,7 @@ case_exec_tty() {
     local rt=$1
     start_loop "$rt"
     tty_start main "podman exec -it $CID sh"
-    tty_prompt main
-    tty_type main 'tty; echo "mark-$((6*7))"'
-    tty_wait main mark-42
-    run tty_screen main
-    assert_line /dev/pts/0
-    tty_size main "$TTY_ROWS" "$TTY_COLS"
+    tty_check main
     tty_type main 'exit 4'
     tty_wait main EXIT=4
     assert_equal "$(state_of "$CID")" running
