@@ -16,24 +16,17 @@
 
 extern char **environ;
 
-static bool running_sealed(void)
-{
-    cleanup_close int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    int seals = exe >= 0 ? fcntl(exe, F_GET_SEALS) : -1;
-    return seals >= 0 && (seals & SEALS) == SEALS;
-}
-
 int protect_binary(char **argv, err_t *err)
 {
-    if (running_sealed())
-        return 0;
     cleanup_close int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (exe < 0 || fstat(exe, &st) < 0)
         return make_err(err, errno, "open /proc/self/exe");
-    /* Not close-on-exec: fexecve of a close-on-exec fd only works for
-     * binaries, and the copy must stay readable for the kernel. The fd is
-     * closed by the new berth right away (it is not 0, 1 or 2). */
+    int seals = fcntl(exe, F_GET_SEALS);
+    if (seals >= 0 && (seals & SEALS) == SEALS)
+        return 0; /* already running from the sealed copy */
+    /* Close-on-exec is fine: the kernel has mapped an ELF binary before
+     * it closes the fd (only a script would need it left open). */
     cleanup_close int copy = memfd_create("berth", MFD_ALLOW_SEALING | MFD_CLOEXEC);
     if (copy < 0)
         return make_err(err, errno, "memfd_create");
